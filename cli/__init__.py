@@ -1,0 +1,1 @@
+"""The kutip command line."""

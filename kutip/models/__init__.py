@@ -1,0 +1,1 @@
+"""Model backends: embeddings, the local GGUF answer model and the chat-model factory."""

@@ -1,0 +1,5 @@
+"""The store: article catalog (SQLite), chunk and sentence vectors (Chroma), keyword index (BM25)."""
+
+from kutip.store.store import Hit, Store, open_store
+
+__all__ = ["Hit", "Store", "open_store"]

@@ -1,0 +1,232 @@
+"""The article catalog: SQLite rows for articles, sentence offsets and chunk ranges.
+
+The catalog is the store's source of truth and its transaction log. An article is written as
+``pending`` first, its vectors are upserted into Chroma, and only then does one transaction flip
+it to ``ready`` (and retire the version it replaces). Readers only see ``ready`` articles, so an
+ingest killed half-way leaves nothing visible, and ``pending_ids()``/``tombstones()`` tell the
+next writer what to clean up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kutip.schema import Article, Chunk, Sentence
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY, key TEXT NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL,
+    source TEXT, url TEXT, published TEXT, lang TEXT, ingested_at TEXT NOT NULL,
+    state TEXT NOT NULL, n_sentences INTEGER NOT NULL, n_chunks INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_key ON articles(key);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, n_tokens INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE IF NOT EXISTS tombstones (article_id TEXT PRIMARY KEY);
+"""
+
+_COLUMNS = "id, key, title, text, source, url, published, lang, ingested_at, n_sentences, n_chunks"
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _article(row: tuple) -> Article:  # type: ignore[type-arg]
+    return Article(
+        id=row[0], key=row[1], title=row[2], text=row[3], source=row[4], url=row[5],
+        published=_dt(row[6]), lang=row[7], ingested_at=_dt(row[8]),
+        n_sentences=row[9], n_chunks=row[10],
+    )
+
+
+class Catalog:
+    """SQLite catalog of one collection (WAL mode: readers never block the ingesting writer)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def generation(self) -> int:
+        """A counter bumped by every visible change, so caches (BM25, id sets) know when to reload."""
+        return int(self.get_meta("generation") or 0)
+
+    @staticmethod
+    def _bump(db: sqlite3.Connection) -> None:
+        db.execute(
+            "INSERT INTO meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
+            "SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    # -- writes -----------------------------------------------------------------------------
+    def insert_pending(
+        self, article: Article, sentences: Iterable[Sentence], chunks: Iterable[Chunk]
+    ) -> None:
+        """Write the article, its sentences and chunks invisibly (state ``pending``)."""
+        now = (article.ingested_at or datetime.now(UTC)).isoformat()
+        sents = [(s.article_id, s.index, s.start, s.end) for s in sentences]
+        chs = [
+            (c.article_id, c.index, c.first_sentence, c.last_sentence, c.start, c.end, c.n_tokens)
+            for c in chunks
+        ]
+        with self._tx() as db:
+            self._delete_rows(db, article.id)
+            db.execute(
+                f"INSERT INTO articles ({_COLUMNS}, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,'pending')",
+                (
+                    article.id, article.key, article.title, article.text, article.source,
+                    article.url, article.published.isoformat() if article.published else None,
+                    article.lang, now, len(sents), len(chs),
+                ),
+            )
+            db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sents)
+            db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", chs)
+
+    def mark_ready(self, article_id: str, replaces: Iterable[str] = ()) -> None:
+        """Make the article visible and retire the versions it replaces, in one transaction."""
+        with self._tx() as db:
+            db.execute("UPDATE articles SET state='ready' WHERE id=?", (article_id,))
+            for old in replaces:
+                if old != article_id:
+                    self._delete_rows(db, old)
+                    db.execute("INSERT OR IGNORE INTO tombstones VALUES (?)", (old,))
+            self._bump(db)
+
+    def retire(self, article_id: str) -> bool:
+        """Hide and forget an article; its vectors are removed by the caller (tombstone)."""
+        with self._tx() as db:
+            found = db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone()
+            self._delete_rows(db, article_id)
+            db.execute("INSERT OR IGNORE INTO tombstones VALUES (?)", (article_id,))
+            self._bump(db)
+        return found is not None
+
+    def drop_pending(self, article_id: str) -> None:
+        with self._tx() as db:
+            self._delete_rows(db, article_id)
+
+    def clear_tombstone(self, article_id: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM tombstones WHERE article_id=?", (article_id,))
+
+    @staticmethod
+    def _delete_rows(db: sqlite3.Connection, article_id: str) -> None:
+        for table, col in (("articles", "id"), ("sentences", "article_id"), ("chunks", "article_id")):
+            db.execute(f"DELETE FROM {table} WHERE {col}=?", (article_id,))
+
+    # -- reads ------------------------------------------------------------------------------
+    def pending_ids(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT id FROM articles WHERE state='pending'")]
+
+    def tombstones(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT article_id FROM tombstones")]
+
+    def ready_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._db.execute("SELECT id FROM articles WHERE state='ready'")}
+
+    def get(self, article_id: str, *, include_pending: bool = False) -> Article | None:
+        cond = "" if include_pending else " AND state='ready'"
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id=?{cond}", (article_id,)
+            ).fetchone()
+        return _article(row) if row else None
+
+    def by_key(self, key: str) -> list[Article]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE key=? AND state='ready'", (key,)
+            ).fetchall()
+        return [_article(r) for r in rows]
+
+    def list(self) -> list[Article]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE state='ready' ORDER BY ingested_at, id"
+            ).fetchall()
+        return [_article(r) for r in rows]
+
+    def sentences(self, article: Article) -> list[Sentence]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx",
+                (article.id,),
+            ).fetchall()
+        return [Sentence(article.id, i, s, e, article.text[s:e]) for i, s, e in rows]
+
+    def chunks(self, article: Article) -> list[Chunk]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT idx, first, last, start, end, n_tokens FROM chunks "
+                "WHERE article_id=? ORDER BY idx",
+                (article.id,),
+            ).fetchall()
+        return [Chunk(article.id, i, f, la, s, e, article.text[s:e], n) for i, f, la, s, e, n in rows]
+
+    def all_chunk_rows(self) -> list[tuple[str, int, int, int]]:
+        """(article_id, idx, start, end) of every ready chunk, for rebuilding the keyword index."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT c.article_id, c.idx, c.start, c.end FROM chunks c "
+                "JOIN articles a ON a.id = c.article_id WHERE a.state='ready' "
+                "ORDER BY c.article_id, c.idx"
+            ).fetchall()
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        ids = list(ids)
+        out: dict[str, str] = {}
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                part = ids[i : i + 500]
+                marks = ",".join("?" * len(part))
+                for aid, text in self._db.execute(
+                    f"SELECT id, text FROM articles WHERE id IN ({marks})", part
+                ):
+                    out[aid] = text
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

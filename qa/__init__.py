@@ -1,0 +1,1 @@
+"""Question answering over the store: retrieve, select evidence, answer, check citations."""

@@ -1,0 +1,225 @@
+"""The question-answering API every front uses: retrieve, select evidence, answer, check.
+
+``Assistant.stream`` yields an :class:`~qa.types.EvidenceEvent` as soon as retrieval is done
+(before the model reads a token), then :class:`~qa.types.TokenEvent` pieces, then one
+:class:`~qa.types.AnswerEvent` with the checked answer. ``ask`` is the same, collected.
+
+Refusals do not depend on the model's cooperation: below the relevance floor the model is not
+even called, and an answer whose claims no evidence supports becomes a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from kutip.config import Settings
+from kutip.schema import Filters
+from kutip.store import Store
+from kutip.text.lang import detect_language
+from kutip.text.tokens import count_tokens
+
+from qa.citations import check_citations
+from qa.evidence import score_candidates, to_evidence
+from qa.prompt import answer_messages, rewrite_messages
+from qa.refusal import is_model_refusal, refusal_text
+from qa.retriever import Retrieval, search
+from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
+
+_FOLLOW_UP = re.compile(
+    r"^(and|but|so|what about|how about|dan|lalu|kemudian|terus)\b|"
+    r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|"
+    r"dia|ia|beliau|mereka|itu|tersebut|nya)\b",
+    re.IGNORECASE,
+)
+_AUTO: Any = object()
+
+
+@dataclass
+class EvidenceSet:
+    """What retrieval hands to the answerer, with the signals the refusal floor uses."""
+
+    retrieval: Retrieval
+    evidence: list[Evidence]
+    top_similarity: float
+
+
+class Assistant:
+    """Answers questions over one store; share one instance across threads and sessions."""
+
+    def __init__(self, settings: Settings, store: Store, chat_model: Any = _AUTO) -> None:
+        self.settings = settings
+        self.store = store
+        self._chat_model = chat_model
+        self._lock = threading.Lock()
+
+    # -- model access -----------------------------------------------------------------------
+    @property
+    def chat_model(self) -> Any:
+        """The answer model, built on first use from settings (None means extractive only)."""
+        if self._chat_model is _AUTO:
+            with self._lock:
+                if self._chat_model is _AUTO:
+                    from kutip.models.chat import make_chat_model
+
+                    self._chat_model = make_chat_model(self.settings)
+        return self._chat_model
+
+    def warm_up(self) -> None:
+        """Load the store, embedder and answer model now rather than on the first question."""
+        self.store.warm_up()
+        model = self.chat_model
+        warm = getattr(model, "warm_up", None)
+        if callable(warm):
+            warm()
+
+    # -- retrieval --------------------------------------------------------------------------
+    def retrieve(
+        self,
+        question: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        evidence_k: int | None = None,
+    ) -> EvidenceSet:
+        """Fused chunk ranking and the top evidence sentences for ``question``."""
+        retrieval = search(self.store, self.settings, question, k=k, filters=filters)
+        scored = score_candidates(self.store, retrieval)
+        chosen = scored[: evidence_k or self.settings.evidence_k]
+        top = chosen[0].similarity if chosen else 0.0
+        return EvidenceSet(retrieval, to_evidence(chosen), top)
+
+    # -- follow-ups -------------------------------------------------------------------------
+    def standalone_question(
+        self, question: str, history: Sequence[tuple[str, str]], use_llm: bool
+    ) -> str:
+        """Rewrite a follow-up ("and what did he say next?") into a standalone question."""
+        if not history or not _FOLLOW_UP.search(question):
+            return question
+        model = self.chat_model if use_llm else None
+        if model is not None:
+            try:
+                reply = model.invoke(rewrite_messages(question, history))
+                text = str(getattr(reply, "content", reply)).strip().strip('"')
+                if text and len(text) < 400:
+                    return text.splitlines()[0]
+            except Exception:  # noqa: BLE001 - a failed rewrite falls back to the heuristic
+                pass
+        return f"{history[-1][0]} {question}"
+
+    # -- answering --------------------------------------------------------------------------
+    def stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        filters: Filters | None = None,
+        use_llm: bool | None = None,
+        evidence_k: int | None = None,
+        answer_language: str | None = None,
+    ) -> Iterator[Event]:
+        """Evidence first, then answer tokens, then the checked :class:`Answer`."""
+        started = time.perf_counter()
+        question = question.strip()
+        use_llm = self.chat_model is not None if use_llm is None else use_llm
+        language = answer_language or self.settings.answer_language
+        if language == "auto":
+            language = detect_language(question)
+            language = language if language in ("en", "id") else "en"
+        standalone = self.standalone_question(question, history, use_llm)
+        found = self.retrieve(standalone, filters=filters, evidence_k=evidence_k)
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        yield EvidenceEvent(found.evidence, standalone, retrieve_ms)
+
+        answer = Answer(
+            question=question,
+            answer="",
+            refused=True,
+            evidence=found.evidence,
+            standalone_question=standalone,
+            language=language,
+            timings_ms={"retrieve": round(retrieve_ms, 1), "first_token": None, "total": 0.0},
+        )
+        if not found.evidence or found.top_similarity < self.settings.relevance_floor:
+            answer.notes.append(
+                f"best evidence similarity {found.top_similarity:.3f} is below the relevance "
+                f"floor {self.settings.relevance_floor}"
+            )
+        elif use_llm and self.chat_model is not None:
+            yield from self._generate(answer, found, started)
+        else:
+            self._extractive(answer, found)
+        if answer.refused:
+            answer.answer = refusal_text(language)
+            answer.citations = []
+        answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
+        yield AnswerEvent(answer)
+
+    def ask(self, question: str, **kwargs: Any) -> Answer:
+        """Blocking form of :meth:`stream`: the final answer only."""
+        final: Answer | None = None
+        for event in self.stream(question, **kwargs):
+            if isinstance(event, AnswerEvent):
+                final = event.answer
+        assert final is not None
+        return final
+
+    def _generate(self, answer: Answer, found: EvidenceSet, started: float) -> Iterator[Event]:
+        messages = answer_messages(answer.standalone_question or answer.question,
+                                   found.evidence, answer.language)
+        answer.prompt_tokens = sum(count_tokens(str(m.content)) for m in messages)
+        pieces: list[str] = []
+        for chunk in self.chat_model.stream(messages):
+            text = str(chunk.content)
+            if not text:
+                usage = getattr(chunk, "usage_metadata", None)
+                if usage and usage.get("input_tokens"):
+                    answer.prompt_tokens = int(usage["input_tokens"])
+                continue
+            if answer.timings_ms["first_token"] is None:
+                answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
+            pieces.append(text)
+            yield TokenEvent(text)
+        raw = "".join(pieces).strip()
+        answer.notes.append(f"model reply: {raw[:300]}")
+        if not raw or is_model_refusal(raw):
+            answer.notes.append("the model said the evidence does not answer the question")
+            return
+        self._check(answer, raw, found)
+
+    def _check(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
+        vectors = self.store.sentence_vectors(
+            [f"{e.article_id}:s{e.sentence_index}" for e in found.evidence]
+        )
+        by_n = {
+            e.n: np.asarray(vectors[f"{e.article_id}:s{e.sentence_index}"], dtype=np.float32)
+            for e in found.evidence
+            if f"{e.article_id}:s{e.sentence_index}" in vectors
+        }
+        result = check_citations(
+            raw, found.evidence, by_n, self.store.embeddings.embed_documents,
+            floor=self.settings.citation_floor,
+        )
+        answer.notes.extend(result.notes)
+        answer.refused = result.refused
+        answer.answer = result.answer
+        answer.citations = [_citation(n, e) for n, e in enumerate(result.cited, start=1)]
+
+    def _extractive(self, answer: Answer, found: EvidenceSet) -> None:
+        """No model: the best evidence sentence is the answer, cited as [1]."""
+        best = found.evidence[0]
+        answer.answer = f"{best.text} [1]"
+        answer.refused = False
+        answer.citations = [_citation(1, best)]
+
+
+def _citation(n: int, e: Evidence) -> Citation:
+    return Citation(
+        n=n, article_id=e.article_id, title=e.title, source=e.source,
+        sentence_index=e.sentence_index, start=e.start, end=e.end, text=e.text,
+        url=e.url, published=e.published,
+    )

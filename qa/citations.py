@@ -1,0 +1,139 @@
+"""Check every citation after generation; move or drop the ones the cited sentence doesn't support.
+
+A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` when
+1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``),
+2. every name in the claim that occurs somewhere in the evidence occurs in *this* sentence
+   (names the model translated, and so occur nowhere, are not held against it), and
+3. the claim and the sentence are close in the multilingual embedding space: above
+   ``floor`` and within ``margin`` of the best evidence sentence for that claim.
+A failed citation moves to the best sentence that passes all three, or is dropped; a claim left
+without support is removed, and an answer with no supported claim becomes a refusal.
+Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kutip.text.sentences import split_sentences
+
+from qa.types import Evidence
+
+_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
+_NOT_NAMES = frozenset(
+    """The A An In On At He She It They This That These Those According There His Her Their Its
+    As After Before During When While Yes No And But Or If For To By With From Of We I You Who
+    What Which Where Why How Mr Mrs Ms Dr However Also Although Because Since Then Yang Dan Di
+    Pada Menurut Dia Ia Mereka Namun Sejak Dalam""".split()
+)
+
+
+@dataclass
+class CheckedClaim:
+    text: str
+    cited: list[int]  # evidence numbers (original numbering) that support the claim
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CheckResult:
+    answer: str
+    cited: list[Evidence]  # in new numbering order: cited[0] is [1]
+    refused: bool
+    notes: list[str]
+
+
+def numbers_in(text: str) -> set[str]:
+    return {re.sub(r"[.,]", "", m) for m in _NUMBER.findall(text)}
+
+
+def names_in(text: str) -> set[str]:
+    return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
+
+
+def split_claims(answer: str) -> list[tuple[str, list[int]]]:
+    """Answer sentences without markers, each with the numbers it cited (in order)."""
+    claims: list[tuple[str, list[int]]] = []
+    for start, end in split_sentences(answer):
+        piece = answer[start:end]
+        cited = [int(n) for m in _MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))]
+        text = _MARKER.sub("", piece).strip()
+        if not re.search(r"\w", text):
+            if claims:  # a lone "[2]" after a full stop belongs to the claim before it
+                claims[-1][1].extend(cited)
+            continue
+        claims.append((text, cited))
+    return claims
+
+
+def check_citations(
+    answer: str,
+    evidence: Sequence[Evidence],
+    evidence_vectors: dict[int, np.ndarray],
+    embed: Callable[[list[str]], list[list[float]]],
+    floor: float,
+    margin: float = 0.05,
+) -> CheckResult:
+    """Verify, move or drop citations; see the module docstring for the rules."""
+    by_n = {e.n: e for e in evidence}
+    claims = split_claims(answer)
+    if not claims:
+        return CheckResult("", [], True, ["empty answer"])
+    claim_vectors = np.asarray(embed([c for c, _ in claims]), dtype=np.float32)
+    all_names = set().union(*(names_in(e.text) for e in evidence)) if evidence else set()
+    notes: list[str] = []
+    kept: list[CheckedClaim] = []
+    for (text, cited), vector in zip(claims, claim_vectors, strict=True):
+        sims = {n: float(np.dot(vector, v)) for n, v in evidence_vectors.items()}
+        best = max(sims.values(), default=0.0)
+        numbers, names = numbers_in(text), names_in(text) & all_names
+
+        def supports(n: int, sims: dict[int, float] = sims, best: float = best,
+                     numbers: set[str] = numbers, names: set[str] = names) -> bool:
+            ev = by_n.get(n)
+            if ev is None or n not in sims:
+                return False
+            if not numbers <= numbers_in(ev.text):
+                return False
+            if not names <= names_in(ev.text) | {w.lower() for w in re.findall(r"\w+", ev.text)}:
+                return False
+            return sims[n] >= floor and sims[n] >= best - margin
+
+        good = [n for n in dict.fromkeys(cited) if supports(n)]
+        for n in dict.fromkeys(cited):
+            if n not in good:
+                notes.append(f"dropped [{n}] from: {text[:60]}")
+        if not good:
+            candidates = sorted(sims, key=lambda n: -sims[n])
+            moved = next((n for n in candidates if supports(n)), None)
+            if moved is not None:
+                good = [moved]
+                if cited:
+                    notes.append(f"moved citation to sentence {moved}: {text[:60]}")
+        if good:
+            kept.append(CheckedClaim(text, good))
+        else:
+            notes.append(f"removed unsupported claim: {text[:60]}")
+    if not kept:
+        return CheckResult("", [], True, notes)
+    order: list[int] = []
+    for claim in kept:
+        for n in claim.cited:
+            if n not in order:
+                order.append(n)
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+    parts = []
+    for claim in kept:
+        marks = "".join(f"[{renumber[n]}]" for n in claim.cited)
+        body = claim.text
+        end = ""
+        if body and body[-1] in ".!?":
+            body, end = body[:-1], body[-1]
+        parts.append(f"{body} {marks}{end}")
+    return CheckResult(" ".join(parts), [by_n[n] for n in order], False, notes)

@@ -1,0 +1,106 @@
+"""Sentence-level evidence selection inside the retrieved chunks.
+
+The answerer gets the few best sentences, not whole chunks: BASELINES.md shows that ~950-token
+prompts of whole chunks cost 12 s before the first word and bury the evidence. Candidates are
+the sentences of the top fused chunks plus the best dense sentence hits; each is scored by its
+cosine with the query (vectors stored at ingest, nothing is embedded here) with a small bonus
+for sitting in a top-ranked chunk, so topic and sentence signals both count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kutip.schema import Article, Sentence
+from kutip.store import Store
+
+from qa.retriever import Retrieval
+from qa.types import Evidence
+
+CHUNK_BONUS = 0.02  # added for sentences inside one of the top fused chunks
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    article: Article
+    similarity: float
+    score: float
+
+
+def score_candidates(
+    store: Store, retrieval: Retrieval, top_chunks: int = 4, top_sentences: int = 10
+) -> list[Scored]:
+    """Every candidate sentence with its query similarity, best first."""
+    articles: dict[str, Article] = {}
+    sentences: dict[str, Sentence] = {}
+    boosted: set[str] = set()
+
+    def article(aid: str) -> Article | None:
+        if aid not in articles:
+            found = store.get_article(aid)
+            if found is None:
+                return None
+            articles[aid] = found
+        return articles[aid]
+
+    sentence_cache: dict[str, list[Sentence]] = {}
+
+    def sentences_of(aid: str) -> list[Sentence]:
+        if aid not in sentence_cache:
+            sentence_cache[aid] = store.sentences(aid)
+        return sentence_cache[aid]
+
+    for cid, _ in retrieval.chunks[:top_chunks]:
+        aid, _, idx = cid.partition(":c")
+        if article(aid) is None:
+            continue
+        chunk = next((c for c in store.chunks(aid) if c.index == int(idx)), None)
+        if chunk is None:
+            continue
+        for s in sentences_of(aid)[chunk.first_sentence : chunk.last_sentence + 1]:
+            sentences[s.id] = s
+            boosted.add(s.id)
+    for hit in retrieval.sentence_hits[:top_sentences]:
+        if article(hit.article_id) is None:
+            continue
+        index = int(hit.id.rsplit(":s", 1)[1])
+        all_sentences = sentences_of(hit.article_id)
+        if index < len(all_sentences):
+            sentences[hit.id] = all_sentences[index]
+    if not sentences:
+        return []
+    vectors = store.sentence_vectors(list(sentences))
+    query = np.asarray(retrieval.vector, dtype=np.float32)
+    scored: list[Scored] = []
+    for sid, sentence in sentences.items():
+        vec = vectors.get(sid)
+        if vec is None:
+            continue
+        sim = float(np.dot(query, np.asarray(vec, dtype=np.float32)))
+        bonus = CHUNK_BONUS if sid in boosted else 0.0
+        scored.append(Scored(sentence, articles[sentence.article_id], sim, sim + bonus))
+    scored.sort(key=lambda s: -s.score)
+    return scored
+
+
+def to_evidence(scored: list[Scored]) -> list[Evidence]:
+    """Number the selected sentences ``[1]..[n]`` in rank order."""
+    return [
+        Evidence(
+            n=i,
+            article_id=s.article.id,
+            title=s.article.title,
+            source=s.article.source,
+            url=s.article.url,
+            published=s.article.published,
+            sentence_index=s.sentence.index,
+            start=s.sentence.start,
+            end=s.sentence.end,
+            text=s.sentence.text,
+            score=round(s.similarity, 4),
+        )
+        for i, s in enumerate(scored, start=1)
+    ]

@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense chunks + dense sentences + BM25 chunks, fused by weighted RRF.
+
+The three legs see different things: chunk vectors capture topic, sentence vectors catch the
+one sentence a factoid question targets, BM25 catches exact names and numbers when the
+question and article share a language. The keyword leg votes only for articles in the
+question's language (``keyword_weight_crosslingual`` otherwise, 0 by default), because BM25
+over Indonesian text cannot match English question words.
+
+:class:`HybridRetriever` is the same search as a LangChain ``BaseRetriever`` (chunk documents),
+so it composes with runnables; :func:`search` returns the richer :class:`Retrieval` the
+assistant and the evaluation need.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from kutip.config import Settings
+from kutip.schema import Filters
+from kutip.store import Hit, Store
+from kutip.text.lang import detect_language
+
+from qa.fusion import weighted_rrf
+
+
+@dataclass
+class Retrieval:
+    """Fused chunk ranking for one query, plus what later stages reuse (vector, legs)."""
+
+    query: str
+    lang: str
+    vector: list[float]
+    chunks: list[tuple[str, float]]
+    sentence_hits: list[Hit]
+    ms: float = 0.0
+    legs: dict[str, list[Hit]] = field(default_factory=dict)
+
+    @property
+    def articles(self) -> list[tuple[str, float]]:
+        """Articles ranked by their best chunk (passage-level ranking for evaluation)."""
+        best: dict[str, float] = {}
+        for cid, score in self.chunks:
+            aid = cid.split(":", 1)[0]
+            best.setdefault(aid, score)
+        return list(best.items())
+
+
+def search(
+    store: Store, settings: Settings, query: str, k: int | None = None, filters: Filters | None = None
+) -> Retrieval:
+    """Run the three legs and fuse them into a chunk ranking of length ``k``."""
+    started = time.perf_counter()
+    k = k or settings.retrieve_k
+    depth = max(k, 20)
+    lang = detect_language(query)
+    vector = store.embeddings.embed_query(query)
+    dense = store.dense_chunks(vector, depth, filters)
+    sentences = store.dense_sentences(vector, depth * 2, filters)
+    keyword = store.keyword_chunks(query, depth, filters)
+
+    # A sentence votes for the chunks that contain it (chunks overlap by whole sentences).
+    sentence_chunks: list[str] = []
+    ranges = _chunk_ranges(store, {h.article_id for h in sentences})
+    for hit in sentences:
+        index = int(hit.id.rsplit(":s", 1)[1])
+        for cid, first, last in ranges.get(hit.article_id, ()):
+            if first <= index <= last and cid not in sentence_chunks:
+                sentence_chunks.append(cid)
+
+    view = store.view()
+
+    def keyword_weight(cid: str) -> float:
+        meta = view.meta.get(cid.split(":", 1)[0])
+        same = meta is not None and (meta[1] == lang or lang == "und")
+        return settings.keyword_weight if same else settings.keyword_weight_crosslingual
+
+    fused = weighted_rrf(
+        [
+            ([h.id for h in dense], settings.dense_weight),
+            (sentence_chunks, settings.sentence_weight),
+            ([h.id for h in keyword], keyword_weight),
+        ],
+        k=settings.rrf_k,
+    )
+    return Retrieval(
+        query=query,
+        lang=lang,
+        vector=vector,
+        chunks=fused[:k],
+        sentence_hits=sentences,
+        ms=(time.perf_counter() - started) * 1000,
+        legs={"dense": dense, "sentences": sentences, "keyword": keyword},
+    )
+
+
+def _chunk_ranges(store: Store, article_ids: set[str]) -> dict[str, list[tuple[str, int, int]]]:
+    return {
+        aid: [(c.id, c.first_sentence, c.last_sentence) for c in store.chunks(aid)]
+        for aid in article_ids
+    }
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain retriever over a kutip store: returns the top ``k`` chunks as documents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    store: Any
+    settings: Any
+    k: int = 4
+    filters: Filters | None = None
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
+    ) -> list[Document]:
+        k = int(kwargs.get("k", self.k))
+        result = search(self.store, self.settings, query, k=k, filters=self.filters)
+        docs: list[Document] = []
+        for cid, score in result.chunks[:k]:
+            aid, _, idx = cid.partition(":c")
+            article = self.store.get_article(aid)
+            if article is None:
+                continue
+            chunk = next((c for c in self.store.chunks(aid) if c.index == int(idx)), None)
+            if chunk is None:
+                continue
+            docs.append(
+                Document(
+                    id=cid,
+                    page_content=chunk.text,
+                    metadata={
+                        "article_id": aid,
+                        "title": article.title,
+                        "source": article.source or "",
+                        "first_sentence": chunk.first_sentence,
+                        "last_sentence": chunk.last_sentence,
+                        "score": score,
+                    },
+                )
+            )
+        return docs

@@ -1,0 +1,86 @@
+"""Citation checking: keep supported citations, move misplaced ones, drop unsupported claims."""
+
+import numpy as np
+
+from qa.citations import check_citations, numbers_in, split_claims
+from qa.types import Evidence
+
+KIRBY = ("Pada bulan Oktober, Juru Bicara Dewan Keamanan Nasional John Kirby mengatakan "
+         "“Tidak ada rencana atau niat untuk menempatkan pasukan AS dalam pertempuran di Israel”.")
+TROOPS = ("Dokumen tersebut mengungkapkan bahwa sekitar 2.000 personel militer AS dikerahkan ke "
+          "Irak tahun lalu.")
+OTHER = "Sejak perang meletus, Washington telah menggunakan hak vetonya."
+
+
+def _ev(n: int, text: str) -> Evidence:
+    return Evidence(n, f"a{n}", "T", None, None, None, n, 0, len(text), text, 0.9)
+
+
+EVIDENCE = [_ev(1, TROOPS), _ev(2, KIRBY), _ev(3, OTHER)]
+# Three orthogonal directions stand in for the meaning of each evidence sentence.
+VECS = {1: np.array([1.0, 0, 0]), 2: np.array([0, 1.0, 0]), 3: np.array([0, 0, 1.0])}
+
+
+def fake_embed(texts: list[str]) -> list[list[float]]:
+    out = []
+    for t in texts:
+        if "Kirby" in t or "denied" in t:
+            out.append([0.1, 0.99, 0.0])
+        elif "2,000" in t or "troops" in t:
+            out.append([0.99, 0.1, 0.0])
+        else:
+            out.append([0.0, 0.0, 0.0])  # unrelated to every evidence sentence
+    return out
+
+
+def check(answer: str):
+    return check_citations(answer, EVIDENCE, VECS, fake_embed, floor=0.8)
+
+
+def test_supported_citation_is_kept_and_renumbered_to_one():
+    result = check("John Kirby denied any plan to send US troops to fight in Israel [2].")
+    assert not result.refused
+    assert result.answer == "John Kirby denied any plan to send US troops to fight in Israel [1]."
+    assert [e.text for e in result.cited] == [KIRBY]
+
+
+def test_wrong_citation_moves_to_the_supporting_sentence():
+    result = check("John Kirby denied the plans [3].")
+    assert result.answer == "John Kirby denied the plans [1]."
+    assert result.cited[0].text == KIRBY
+    assert any("moved" in n for n in result.notes)
+
+
+def test_number_must_appear_in_cited_sentence():
+    ok = check("About 2,000 US troops were deployed to Iraq [1].")
+    assert ok.cited[0].text == TROOPS and "2.000" in TROOPS
+    bad = check("About 5,000 US troops were deployed to Iraq [1].")
+    assert bad.refused and bad.cited == []
+
+
+def test_name_present_elsewhere_in_evidence_must_be_in_cited_sentence():
+    # "Kirby" occurs in evidence [2], so a claim about Kirby cannot rest on [1].
+    result = check_citations("Kirby said troops were deployed [1].", EVIDENCE,
+                             {1: VECS[1], 2: VECS[2], 3: VECS[3]},
+                             lambda ts: [[0.9, 0.9, 0.0] for _ in ts], floor=0.5, margin=1.0)
+    assert [e.text for e in result.cited] == [KIRBY]
+
+
+def test_unsupported_claim_is_removed_and_all_unsupported_is_refusal():
+    result = check("John Kirby denied the plans [2]. The weather was sunny [1].")
+    assert result.answer == "John Kirby denied the plans [1]."
+    assert check("The weather was sunny [1].").refused
+
+
+def test_claim_without_marker_gets_the_supporting_citation():
+    result = check("John Kirby denied it.")
+    assert result.answer == "John Kirby denied it [1]."
+
+
+def test_split_claims_handles_marker_groups_and_trailing_markers():
+    claims = split_claims("First claim [1, 2]. Second claim. [3]")
+    assert claims == [("First claim.", [1, 2]), ("Second claim.", [3])]
+
+
+def test_numbers_normalise_separators():
+    assert numbers_in("2.000 and 26.700 and 2,000") == {"2000", "26700"}

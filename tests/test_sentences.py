@@ -1,0 +1,260 @@
+"""Sentence offsets: the unit every citation points at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kutip.text.sentences import split_sentences
+
+SAMPLE = (
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "purnawarta-us-troops-iraq-gaza.id.txt"
+)
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def sents(text: str) -> list[str]:
+    return [text[start:end] for start, end in split_sentences(text)]
+
+
+def test_empty_and_blank() -> None:
+    assert split_sentences("") == []
+    assert split_sentences("   \n\t\n \r\n\u2029  ") == []
+
+
+def test_offsets_point_into_text() -> None:
+    text = "  Halo dunia.  Apa kabar?\n\nBaik!  "
+    assert split_sentences(text) == [(2, 13), (15, 25), (27, 32)]
+    assert sents(text) == ["Halo dunia.", "Apa kabar?", "Baik!"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sekitar 2.000 personel militer AS dikerahkan ke Irak.",
+        "Israel telah membunuh lebih dari 26.700 warga Palestina.",
+        "Inflasi naik 3.5 persen tahun ini.",
+        "The army sent 1,000 troops, not 1.000.000 troops.",
+        "Harga naik menjadi Rp 2.500.000 per bulan.",
+        "Rapat dimulai pukul 10.00 WIB di Jakarta.",
+        "Baca selengkapnya di kompas.id hari ini.",
+        "Versi 3.5.1 dirilis kemarin.",
+    ],
+)
+def test_numbers_and_dotted_words_do_not_split(text: str) -> None:
+    assert sents(text) == [text]
+
+
+def test_sentence_after_number() -> None:
+    assert sents("Jumlahnya 2.000. 26.700 lainnya tewas.") == ["Jumlahnya 2.000.", "26.700 lainnya tewas."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Smith met Dr. Jones in St. Louis on Jan. 5 with Mrs. Brown.",
+        "The U.S. Army said the troops, e.g. engineers, would stay.",
+        "Shares of Apple Inc. rose while Foo Ltd. fell, i.e. a split market.",
+        "President John F. Kennedy spoke at No. 10 vs. the crowd.",
+        "Rapat dihadiri Prof. Budi, Ir. Sutomo, Drs. Hadi dkk. di Jakarta.",
+        "Menurut Letjen. Agus dan Brigjen. Rudi, pasukan itu siaga.",
+        "Hadir pula Kol. Inf. Dedi, Kapt. Yusuf, Jend. Andika dan Mayjen. Hendra.",
+        "Surat ditujukan kepada Yth. Bpk. Ahmad dan Sdr. Rahmat.",
+        "Yang hadir H. Agus Salim, Hj. Siti Aminah, dan Budi Santoso, S.H., M.Si. kemarin.",
+        "Saham PT Bank Mandiri Tbk. Persero naik, tsb. tercatat di hlm. 4 tgl. 5 Mei.",
+        "Surat a.n. Direktur u.p. Kepala Bagian dikirim.",
+        "Pemain No. 7 mencetak gol.",
+    ],
+)
+def test_abbreviations_and_initials_do_not_split(text: str) -> None:
+    assert sents(text) == [text]
+
+
+def test_abbreviation_can_end_a_sentence_before_an_opener() -> None:
+    text = "Troops were sent to the U.S. The memo did not say why. Kami membeli buku, pena, dll. Namun habis."
+    assert sents(text) == [
+        "Troops were sent to the U.S.",
+        "The memo did not say why.",
+        "Kami membeli buku, pena, dll.",
+        "Namun habis.",
+    ]
+
+
+def test_enumerated_list_item_is_not_a_sentence() -> None:
+    assert sents("1. Pertama kita makan. 2. Lalu tidur.") == [
+        "1. Pertama kita makan.",
+        "2. Lalu tidur.",
+    ]
+
+
+def test_question_exclamation_and_ellipsis() -> None:
+    text = "Siapa yang membantah? Juru bicara itu! Tunggu… Dia datang... lalu pergi. Wow?! Ya."
+    assert sents(text) == [
+        "Siapa yang membantah?",
+        "Juru bicara itu!",
+        "Tunggu…",
+        "Dia datang... lalu pergi.",
+        "Wow?!",
+        "Ya.",
+    ]
+
+
+def test_lowercase_after_terminator_continues() -> None:
+    assert sents("“Siapa?” tanyanya. Tidak ada yang menjawab.") == [
+        "“Siapa?” tanyanya.",
+        "Tidak ada yang menjawab.",
+    ]
+
+
+def test_quote_keeps_inner_sentences_together() -> None:
+    text = "Kirby mengatakan “Tidak ada rencana. Kami tidak akan.” Lalu dia pergi."
+    assert sents(text) == [
+        "Kirby mengatakan “Tidak ada rencana. Kami tidak akan.”",
+        "Lalu dia pergi.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("open_", "close"),
+    [("“", "”"), ('"', '"'), ("‘", "’"), ("«", "»"), ("'", "'"), ("”", "”")],
+)
+def test_quote_styles(open_: str, close: str) -> None:
+    text = f"Dia berkata {open_}Tidak. Jangan pernah.{close} Kemudian hening."
+    assert sents(text) == [f"Dia berkata {open_}Tidak. Jangan pernah.{close}", "Kemudian hening."]
+
+
+def test_period_after_closing_quote() -> None:
+    text = "Kirby mengatakan “Tidak ada rencana di Israel”. Namun foto itu beredar."
+    assert sents(text) == ["Kirby mengatakan “Tidak ada rencana di Israel”.", "Namun foto itu beredar."]
+
+
+def test_comma_inside_quote_then_attribution() -> None:
+    text = "“Kami punya kepentingan di kawasan ini,” tambahnya. Dia lalu pergi."
+    assert sents(text) == ["“Kami punya kepentingan di kawasan ini,” tambahnya.", "Dia lalu pergi."]
+
+
+def test_nested_quotes_and_apostrophes() -> None:
+    text = "He said “I don’t know. They told me ‘Stay. Wait.’ and left.” Then silence. It’s over."
+    assert sents(text) == [
+        "He said “I don’t know. They told me ‘Stay. Wait.’ and left.”",
+        "Then silence.",
+        "It’s over.",
+    ]
+
+
+def test_unclosed_quote_does_not_swallow_the_paragraph() -> None:
+    # News style: a quote running over paragraphs has no closing mark at the end of a line.
+    text = "“Kami tidak setuju. Kami akan melawan. Ini tidak adil.\n“Kami akan terus berjuang.”"
+    assert sents(text) == [
+        "“Kami tidak setuju.",
+        "Kami akan melawan.",
+        "Ini tidak adil.",
+        "“Kami akan terus berjuang.”",
+    ]
+
+
+def test_closing_brackets() -> None:
+    text = "Pasukan dikirim (sekitar 2.000 orang.) Mereka tiba. Laporan itu (AFP). Selesai."
+    assert sents(text) == [
+        "Pasukan dikirim (sekitar 2.000 orang.)",
+        "Mereka tiba.",
+        "Laporan itu (AFP).",
+        "Selesai.",
+    ]
+
+
+def test_every_line_break_ends_a_sentence() -> None:
+    text = "Judul Tanpa Titik\nBaghdad, Purna Warta – Pasukan siaga\r\nParagraf dua. Kalimat tiga\u2028akhir"
+    assert sents(text) == [
+        "Judul Tanpa Titik",
+        "Baghdad, Purna Warta – Pasukan siaga",
+        "Paragraf dua.",
+        "Kalimat tiga",
+        "akhir",
+    ]
+
+
+def test_quote_does_not_span_lines() -> None:
+    assert sents("Dia berkata “Tidak.\nYa.” Lalu pergi.") == ["Dia berkata “Tidak.", "Ya.”", "Lalu pergi."]
+
+
+def test_invisible_characters_trimmed() -> None:
+    text = "\ufeffHalo dunia.\u200b Ini kalimat kedua.\n\u200b\n"
+    assert sents(text) == ["Halo dunia.", "Ini kalimat kedua."]
+
+
+def test_english_news() -> None:
+    text = (
+        "U.S. forces in Iraq were put on standby, The Intercept reported on Tuesday. "
+        "\"There are no plans to put U.S. troops into combat in Israel,\" John Kirby said. "
+        "About 2,000 personnel were deployed last year. The memo, dated Jan. 12, did not say more."
+    )
+    assert sents(text) == [
+        "U.S. forces in Iraq were put on standby, The Intercept reported on Tuesday.",
+        "\"There are no plans to put U.S. troops into combat in Israel,\" John Kirby said.",
+        "About 2,000 personnel were deployed last year.",
+        "The memo, dated Jan. 12, did not say more.",
+    ]
+
+
+@pytest.mark.skipif(not SAMPLE.is_file(), reason="sample corpus not present")
+def test_sample_article() -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    out = sents(text)
+    kirby = (
+        "Pada bulan Oktober, Juru Bicara Dewan Keamanan Nasional John Kirby mengatakan “Tidak ada "
+        "rencana atau niat untuk menempatkan pasukan AS dalam pertempuran di Israel”."
+    )
+    assert kirby in out
+    assert any("sekitar 2.000 personel militer AS" in s for s in out)
+    assert any("lebih dari 26.700 warga Palestina" in s for s in out)
+    assert "“Tetapi seperti yang telah kami katakan, kami mempunyai kepentingan keamanan nasional yang signifikan di kawasan ini,” tambahnya." in out  # noqa: E501
+    # One paragraph a line, each paragraph one sentence in this article.
+    assert len(out) == len([line for line in text.splitlines() if line.strip()])
+    _check_invariants(text)
+
+
+def _check_invariants(text: str) -> None:
+    spans = split_sentences(text)
+    previous_end = 0
+    for start, end in spans:
+        assert previous_end <= start < end <= len(text)
+        piece = text[start:end]
+        assert piece == piece.strip() and piece.strip(INVISIBLE) == piece
+        previous_end = end
+    covered = bytearray(len(text))
+    for start, end in spans:
+        covered[start:end] = b"\x01" * (end - start)
+    for i, ch in enumerate(text):
+        if not (ch.isspace() or ch in INVISIBLE):
+            assert covered[i], f"character {ch!r} at {i} is in no sentence"
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a test-only extra
+    given = None
+
+if given is not None:
+    _ALPHABET = st.sampled_from(
+        list("aAbZ09 .?!…,;:\"'“”‘’«»()[]\n\r\t\u2028\u00a0\u200b\ufeff")
+        + ["Mr.", "U.S.", "dll.", "2.000", " The ", " Namun ", "F. ", "1. ", ".” ", "”. "]
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(_ALPHABET, max_size=60).map("".join))
+    def test_property_invariants(text: str) -> None:
+        _check_invariants(text)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=200))
+    def test_property_invariants_any_text(text: str) -> None:
+        _check_invariants(text)
+
+else:  # pragma: no cover
+
+    @pytest.mark.skip(reason="hypothesis not installed")
+    def test_property_invariants() -> None:
+        pass

@@ -1,0 +1,92 @@
+"""The page's CSS and the one script that makes ``[n]`` citations clickable.
+
+Gradio's Chatbot sanitizes message HTML (no ``onclick``, no ``data-*``), but keeps plain
+``<a href="#id" class="...">`` anchors. So the answer carries ordinary fragment links and one
+document-level listener, installed through ``launch(head=...)``, catches clicks on them in the
+capture phase: it opens any folded ``<details>`` around the card, scrolls it into view and marks
+it active. Catching the click before Gradio does also stops the Chatbot from treating it as a
+link to follow.
+"""
+
+from __future__ import annotations
+
+HEAD = """
+<script>
+(() => {
+  if (window.__kutipCitations) return;
+  window.__kutipCitations = true;
+  function showSource(id) {
+    const card = document.getElementById(id);
+    if (!card) return false;
+    for (let d = card.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
+      d.open = true;
+    }
+    document.querySelectorAll('.kutip-card.kutip-active').forEach((c) => c.classList.remove('kutip-active'));
+    card.classList.add('kutip-active');
+    card.scrollIntoView({behavior: 'smooth', block: 'center'});
+    card.setAttribute('tabindex', '-1');
+    card.focus({preventScroll: true});
+    return true;
+  }
+  document.addEventListener('click', (ev) => {
+    const target = ev.target instanceof Element ? ev.target : null;
+    const link = target && target.closest('a.kutip-cite');
+    if (!link) return;
+    const href = link.getAttribute('href') || '';
+    if (!href.startsWith('#kutip-src-')) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    showSource(href.slice(1));
+  }, true);
+  window.kutipShowSource = showSource;
+})();
+</script>
+"""
+
+CSS = """
+#kutip-sources-col { max-height: 78vh; overflow-y: auto; }
+.kutip-sources, .kutip-articles, .kutip-viewer { font-size: 0.95rem; line-height: 1.5; }
+.kutip-empty { color: var(--body-text-color-subdued); padding: 12px 4px; }
+.kutip-turn-head { font-size: 1rem; margin: 4px 0 6px; }
+.kutip-q { font-weight: 400; color: var(--body-text-color-subdued); }
+.kutip-note { font-size: 0.85rem; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
+.kutip-card {
+  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
+  margin: 8px 0; background: var(--background-fill-primary);
+  transition: box-shadow 0.3s, border-color 0.3s;
+}
+.kutip-card.kutip-active {
+  border-color: var(--color-accent); box-shadow: 0 0 0 3px var(--color-accent-soft); outline: none;
+}
+.kutip-card-head { display: flex; gap: 6px; align-items: baseline; }
+.kutip-n { font-weight: 700; color: var(--color-accent); }
+.kutip-title { font-weight: 600; }
+.kutip-meta { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.kutip-para { margin: 6px 0 0; }
+mark.kutip-hit { background: #fff1a8; color: inherit; padding: 0 2px; border-radius: 3px; }
+.kutip-card.kutip-active mark.kutip-hit { background: #ffd23f; }
+.dark mark.kutip-hit { background: #5c4d00; }
+.dark .kutip-card.kutip-active mark.kutip-hit { background: #8a7200; }
+.kutip-label { color: var(--color-accent); font-weight: 700; }
+.kutip-gone { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.kutip-whole, .kutip-older { margin: 8px 0; }
+.kutip-whole summary, .kutip-older summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.kutip-article-text { white-space: pre-wrap; margin-top: 6px; }
+a.kutip-cite {
+  text-decoration: none; font-weight: 700; padding: 0 3px; border-radius: 4px;
+  background: var(--color-accent-soft); cursor: pointer;
+}
+.kutip-rewrite, .kutip-closest { color: var(--body-text-color-subdued); }
+.kutip-refusal { border-left: 3px solid #d97706; padding-left: 8px; }
+.kutip-error { border-left: 3px solid #dc2626; padding-left: 8px; }
+.kutip-pending { color: var(--body-text-color-subdued); font-style: italic; }
+.kutip-status { font-size: 0.9rem; padding: 2px 4px; min-height: 1.4em; }
+.kutip-status-busy { color: var(--body-text-color-subdued); }
+.kutip-status-ok { color: #15803d; }
+.kutip-status-error { color: #b91c1c; white-space: pre-wrap; }
+.kutip-articles table { width: 100%; border-collapse: collapse; }
+.kutip-articles th, .kutip-articles td {
+  text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--border-color-primary);
+}
+.kutip-viewer { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; }
+"""

@@ -1,0 +1,422 @@
+"""HTML for the chat bubbles, the sources panel and the article viewer; pure functions.
+
+Article text is untrusted input: a news page can contain ``<script>`` or ``onerror=`` and a
+feed can put anything in a title. ``gr.HTML`` inserts its value as raw HTML (Gradio does not
+sanitize it), so **every** string that came from an article, a URL, a question or a model goes
+through :func:`esc` here, and links are emitted only for ``http(s)`` URLs. The chat bubbles are
+sanitized by Gradio as well, but are escaped here anyway so a quoted ``<b>`` shows as text.
+
+Highlights are computed from the stored character offsets (``article.text[start:end]``), never
+by searching for the sentence text, because the product's promise is that a citation points at
+exact characters; the text search is only a fallback when the offsets no longer match.
+
+Citation links are plain ``<a href="#kutip-src-T-N" class="kutip-cite">`` anchors, one of the
+few things the Chatbot's sanitizer keeps; the script in :mod:`ui.assets` turns a click on one
+into "open, scroll to and flash source card N of turn T".
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from ui.state import ArticleLike, Turn
+
+CITE_RE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+_MD_SPECIAL = re.compile(r"([\\`*_~$[\]])")
+
+
+class SourceLike(Protocol):
+    """What :class:`qa.types.Evidence` and :class:`qa.types.Citation` have in common."""
+
+    @property
+    def n(self) -> int: ...
+    @property
+    def article_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def published(self) -> datetime | None: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+Span = tuple[int, int, int]
+"""``(start, end, n)``: characters ``start:end`` of an article text, cited as ``[n]``."""
+
+
+def esc(value: object) -> str:
+    """HTML-escape anything shown (quotes too, so it is safe inside attributes)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def anchor_id(turn: int, n: int) -> str:
+    """DOM id of source card ``n`` of turn ``turn`` (turns keep their own numbering)."""
+    return f"kutip-src-{turn}-{n}"
+
+
+def safe_href(url: str | None) -> str | None:
+    """The URL if it is http(s) with a host, else None (no ``javascript:`` or ``data:`` links)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url.strip()
+
+
+def fmt_date(value: datetime | None) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def source_label(source: str | None, url: str | None) -> str:
+    """A short name for where an article came from: its source name, else the URL's host."""
+    if source:
+        return source
+    href = safe_href(url)
+    return urlsplit(href).netloc if href else ""
+
+
+# -- highlighting -----------------------------------------------------------------------------
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line (articles are stored one paragraph a line) around characters ``start:end``."""
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return lo, len(text) if hi < 0 else hi
+
+
+def locate(text: str, ref: SourceLike) -> tuple[int, int] | None:
+    """Where ``ref`` sits in ``text``: its own offsets when they still hold, else a text search.
+
+    The search fallback covers an article shown from another source of truth (a fake, a
+    re-ingested copy); None means the sentence is not in this text at all.
+    """
+    if 0 <= ref.start < ref.end <= len(text) and (
+        not ref.text or text[ref.start : ref.end] == ref.text
+    ):
+        return ref.start, ref.end
+    if ref.text:
+        at = text.find(ref.text)
+        if at >= 0:
+            return at, at + len(ref.text)
+    return None
+
+
+def highlight(
+    text: str,
+    spans: Iterable[Span],
+    lo: int = 0,
+    hi: int | None = None,
+    *,
+    labels: bool = False,
+) -> str:
+    """Escaped ``text[lo:hi]`` with each span wrapped in ``<mark class="kutip-hit">``.
+
+    Spans use offsets into the whole ``text`` and are clipped to ``lo:hi``; overlapping spans
+    are merged into one mark carrying all their numbers. ``labels`` appends ``[n]`` after each
+    mark (the whole-article view, where several citations share one page).
+    """
+    hi = len(text) if hi is None else hi
+    merged: dict[tuple[int, int], list[int]] = {}
+    for start, end, n in spans:
+        s, e = max(start, lo), min(end, hi)
+        if s < e:
+            merged.setdefault((s, e), []).append(n)
+    out: list[str] = []
+    cursor = lo
+    for (s, e), ns in sorted(merged.items()):
+        s = max(s, cursor)
+        if s >= e:
+            continue
+        out.append(esc(text[cursor:s]))
+        numbers = sorted(set(ns))
+        data = " ".join(str(n) for n in numbers)
+        out.append(f'<mark class="kutip-hit" data-n="{esc(data)}">{esc(text[s:e])}</mark>')
+        if labels:
+            out.append(
+                "".join(f'<sup class="kutip-label">[{n}]</sup>' for n in numbers)
+            )
+        cursor = e
+    out.append(esc(text[cursor:hi]))
+    return "".join(out)
+
+
+# -- chat bubbles --------------------------------------------------------------------------------
+
+
+def _md_text(text: str) -> str:
+    """Escape HTML, then the Markdown characters that would restyle quoted article text."""
+    return _MD_SPECIAL.sub(r"\\\1", esc(text))
+
+
+def linkify(text: str, turn: int, known: Iterable[int]) -> str:
+    """Escaped answer text where each ``[n]`` with a source card becomes a link to that card.
+
+    ``[1, 3]`` becomes two links; a number without a card stays plain text, so a model's stray
+    ``[7]`` never points at nothing.
+    """
+    known_set = set(known)
+    out: list[str] = []
+    cursor = 0
+    for match in CITE_RE.finditer(text):
+        numbers = [int(x) for x in re.split(r"\s*,\s*", match.group(1))]
+        if not any(n in known_set for n in numbers):
+            continue
+        out.append(_md_text(text[cursor : match.start()]))
+        links = [
+            (
+                f'<a href="#{anchor_id(turn, n)}" class="kutip-cite" '
+                f'title="Show source {n}">[{n}]</a>'
+                if n in known_set
+                else f"[{n}]"
+            )
+            for n in numbers
+        ]
+        out.append("".join(links))
+        cursor = match.end()
+    out.append(_md_text(text[cursor:]))
+    return "".join(out)
+
+
+def render_user(question: str) -> str:
+    return _md_text(question)
+
+
+def _same_question(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()).rstrip("?") == " ".join(b.casefold().split()).rstrip("?")
+
+
+def render_answer(turn: Turn, turn_no: int) -> str:
+    """The assistant bubble of one turn, in whatever phase it is (searching, writing, done)."""
+    parts: list[str] = []
+    if turn.standalone and not _same_question(turn.standalone, turn.question):
+        parts.append(
+            f'<small class="kutip-rewrite">Searched for: “{esc(turn.standalone)}”</small>'
+        )
+    if turn.error:
+        parts.append(f'<div class="kutip-error">This question failed: {esc(turn.error)}</div>')
+        return "\n\n".join(parts)
+    if turn.done:
+        sources = turn.evidence if turn.refused else turn.citations
+        numbers = [s.n for s in sources]
+        if turn.refused:
+            parts.append(f'<div class="kutip-refusal">{linkify(turn.answer, turn_no, [])}</div>')
+            if numbers:
+                links = " ".join(
+                    f'<a href="#{anchor_id(turn_no, n)}" class="kutip-cite" '
+                    f'title="Show passage {n}">[{n}]</a>'
+                    for n in numbers
+                )
+                parts.append(f'<small class="kutip-closest">Closest passages: {links}</small>')
+        else:
+            parts.append(linkify(turn.answer, turn_no, numbers))
+        return "\n\n".join(parts)
+    if turn.answer:
+        parts.append(linkify(turn.answer, turn_no, [e.n for e in turn.evidence]) + " ▍")
+    elif turn.retrieve_ms is not None:
+        parts.append(
+            f'<span class="kutip-pending">Found {len(turn.evidence)} evidence sentences in '
+            f"{turn.retrieve_ms / 1000:.1f} s · writing the answer…</span>"
+        )
+    else:
+        parts.append('<span class="kutip-pending">Searching the articles…</span>')
+    return "\n\n".join(parts)
+
+
+def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
+    """The Chatbot value (messages format) for a whole conversation."""
+    messages: list[dict[str, str]] = []
+    for i, turn in enumerate(turns):
+        messages.append({"role": "user", "content": render_user(turn.question)})
+        messages.append({"role": "assistant", "content": render_answer(turn, i)})
+    return messages
+
+
+# -- sources panel -------------------------------------------------------------------------------
+
+
+def _meta_line(title: str, source: str | None, url: str | None, published: datetime | None) -> str:
+    bits: list[str] = []
+    href = safe_href(url)
+    label = source_label(source, url)
+    if href:
+        bits.append(
+            f'<a class="kutip-link" href="{esc(href)}" target="_blank" '
+            f'rel="noopener noreferrer nofollow">{esc(label or "source")}</a>'
+        )
+    elif label:
+        bits.append(f'<span class="kutip-source">{esc(label)}</span>')
+    if published:
+        bits.append(f'<time datetime="{esc(published.isoformat())}">{esc(fmt_date(published))}</time>')
+    return " · ".join(bits)
+
+
+def render_card(
+    ref: SourceLike, article: ArticleLike | None, turn: int, *, anchored: bool = True
+) -> str:
+    """One source card: title, link, date, and the paragraph with the cited sentence marked."""
+    title = article.title if article else ref.title
+    url = ref.url or (article.url if article else None)
+    source = ref.source or (article.source if article else None)
+    published = ref.published or (article.published if article else None)
+    where = locate(article.text, ref) if article else None
+    if article is not None and where is not None:
+        lo, hi = paragraph_bounds(article.text, *where)
+        body = highlight(article.text, [(where[0], where[1], ref.n)], lo, hi)
+    else:
+        body = f'<mark class="kutip-hit" data-n="{ref.n}">{esc(ref.text)}</mark>'
+        if article is None:
+            body += ' <span class="kutip-gone">(article no longer in the collection)</span>'
+    ident = f' id="{anchor_id(turn, ref.n)}"' if anchored else ""
+    meta = _meta_line(title, source, url, published)
+    return (
+        f'<article class="kutip-card"{ident} data-n="{ref.n}">'
+        f'<div class="kutip-card-head"><span class="kutip-n">[{ref.n}]</span> '
+        f'<span class="kutip-title">{esc(title)}</span></div>'
+        + (f'<div class="kutip-meta">{meta}</div>' if meta else "")
+        + f'<p class="kutip-para">{body}</p></article>'
+    )
+
+
+def render_whole_article(article: ArticleLike, refs: Sequence[SourceLike]) -> str:
+    """A collapsed full text of one article with every sentence cited from it marked."""
+    spans: list[Span] = []
+    for ref in refs:
+        where = locate(article.text, ref)
+        if where is not None:
+            spans.append((where[0], where[1], ref.n))
+    return (
+        '<details class="kutip-whole"><summary>Whole article: '
+        f'<span class="kutip-title">{esc(article.title)}</span></summary>'
+        f'<div class="kutip-article-text">{highlight(article.text, spans, labels=True)}</div>'
+        "</details>"
+    )
+
+
+def render_turn_sources(
+    turn: Turn, turn_no: int, articles: Mapping[str, ArticleLike | None]
+) -> str:
+    """The sources section of one turn: cards for what the answer cites (or could cite)."""
+    if turn.error:
+        heading, refs, note = "No sources", [], "This question failed before an answer."
+    elif not turn.done:
+        heading, refs = "Evidence found", list(turn.evidence)
+        note = "Retrieved before the answer; the cited ones stay when it is done."
+    elif turn.refused:
+        heading, refs = "Closest passages", list(turn.evidence)
+        note = "The articles don't answer this; these passages came closest."
+    else:
+        heading, refs = "Sources", list(turn.citations)
+        note = "" if refs else "The answer cites no sentence."
+    cards = [render_card(r, articles.get(r.article_id), turn_no) for r in refs]
+    seen: list[str] = []
+    for r in refs:
+        if r.article_id not in seen and articles.get(r.article_id) is not None:
+            seen.append(r.article_id)
+    wholes = [
+        render_whole_article(
+            articles[aid],  # type: ignore[arg-type]
+            [r for r in refs if r.article_id == aid],
+        )
+        for aid in seen
+    ]
+    notes = "".join(f'<p class="kutip-note">{esc(n)}</p>' for n in turn.notes if turn.done)
+    return (
+        f'<section class="kutip-turn" id="kutip-turn-{turn_no}" data-turn="{turn_no}">'
+        f'<h3 class="kutip-turn-head">{esc(heading)} <span class="kutip-q">for “{esc(turn.question)}”'
+        "</span></h3>"
+        + (f'<p class="kutip-note">{esc(note)}</p>' if note else "")
+        + notes
+        + "".join(cards)
+        + "".join(wholes)
+        + "</section>"
+    )
+
+
+EMPTY_PANEL = (
+    '<div class="kutip-sources kutip-empty">Ask a question: the sentences an answer cites '
+    "appear here, with their paragraph and a link to the article.</div>"
+)
+
+
+def render_panel(sections: Sequence[str]) -> str:
+    """Newest turn open on top; earlier turns folded away but still reachable by their links."""
+    if not sections:
+        return EMPTY_PANEL
+    *older, latest = sections
+    folded = ""
+    if older:
+        folded = (
+            f'<details class="kutip-older"><summary>Earlier questions ({len(older)})</summary>'
+            + "".join(reversed(older))
+            + "</details>"
+        )
+    return f'<div class="kutip-sources">{latest}{folded}</div>'
+
+
+# -- articles tab --------------------------------------------------------------------------------
+
+
+def render_article_table(articles: Sequence[ArticleLike]) -> str:
+    """The article list as an escaped HTML table (titles come from the articles themselves)."""
+    if not articles:
+        return (
+            '<div class="kutip-articles kutip-empty">No articles in this collection yet: '
+            "upload files or paste URLs above.</div>"
+        )
+    rows = "".join(
+        "<tr>"
+        f'<td class="kutip-title">{esc(a.title)}</td>'
+        f"<td>{_meta_line(a.title, a.source, a.url, None) or '—'}</td>"
+        f"<td>{esc(fmt_date(a.published)) or '—'}</td>"
+        f"<td>{esc(a.lang or '')}</td>"
+        f"<td>{a.n_sentences}</td>"
+        f'<td><code>{esc(a.id[:10])}</code></td>'
+        "</tr>"
+        for a in articles
+    )
+    return (
+        '<div class="kutip-articles"><table><thead><tr><th>Title</th><th>Source</th>'
+        "<th>Date</th><th>Lang</th><th>Sentences</th><th>Id</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def render_article_view(article: ArticleLike | None) -> str:
+    """One article's full text, shown literally (escaped, line breaks kept)."""
+    if article is None:
+        return '<div class="kutip-viewer kutip-empty">Choose an article to read it here.</div>'
+    meta = _meta_line(article.title, article.source, article.url, article.published)
+    return (
+        f'<div class="kutip-viewer" data-article="{esc(article.id)}">'
+        f'<h3 class="kutip-title">{esc(article.title)}</h3>'
+        + (f'<div class="kutip-meta">{meta}</div>' if meta else "")
+        + f'<div class="kutip-article-text">{esc(article.text)}</div></div>'
+    )
+
+
+def article_choice(article: ArticleLike) -> tuple[str, str]:
+    """``(label, value)`` for a dropdown: Gradio shows labels as text, so no escaping here."""
+    date = fmt_date(article.published)
+    label = f"{article.title[:90]}{' (' + date + ')' if date else ''} · {article.id[:8]}"
+    return label, article.id
+
+
+def render_status(message: str, kind: str = "info") -> str:
+    """A one-line status (``info``, ``busy``, ``ok``, ``error``), escaped."""
+    kind = kind if kind in ("info", "busy", "ok", "error") else "info"
+    return f'<div class="kutip-status kutip-status-{kind}">{esc(message)}</div>'
