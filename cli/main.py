@@ -35,8 +35,15 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
-    keys = ("store_dir", "collection", "chroma_url", "embedding", "llm", "llm_model",
-            "llm_base_url")
+    keys = (
+        "store_dir",
+        "collection",
+        "chroma_url",
+        "embedding",
+        "llm",
+        "llm_model",
+        "llm_base_url",
+    )
     values = {k: getattr(args, k, None) for k in keys}
     if getattr(args, "no_llm", False):
         values["llm"] = "none"
@@ -103,11 +110,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = Assistant(settings, store)
     live = not args.json and sys.stderr.isatty()
     final = None
-    for event in assistant.stream(" ".join(args.question), filters=_filters(args),
-                                  answer_language=args.answer_language):
+    for event in assistant.stream(
+        " ".join(args.question), filters=_filters(args), answer_language=args.answer_language
+    ):
         if isinstance(event, EvidenceEvent) and live:
-            print(f"[{len(event.evidence)} evidence sentences, "
-                  f"{event.retrieve_ms:.0f} ms]", file=sys.stderr)
+            print(
+                f"[{len(event.evidence)} evidence sentences, {event.retrieve_ms:.0f} ms]",
+                file=sys.stderr,
+            )
         elif isinstance(event, TokenEvent) and live:
             print(event.text, end="", file=sys.stderr, flush=True)
         elif isinstance(event, AnswerEvent):
@@ -130,18 +140,30 @@ def cmd_list(args: argparse.Namespace) -> int:
     store = _open(_settings(args))
     articles = store.list_articles()
     if args.json:
-        rows = [{"id": a.id, "title": a.title, "source": a.source, "url": a.url, "lang": a.lang,
-                 "published": a.published.isoformat() if a.published else None,
-                 "ingested_at": a.ingested_at.isoformat() if a.ingested_at else None,
-                 "sentences": a.n_sentences, "chunks": a.n_chunks, "key": a.key}
-                for a in articles]
+        rows = [
+            {
+                "id": a.id,
+                "title": a.title,
+                "source": a.source,
+                "url": a.url,
+                "lang": a.lang,
+                "published": a.published.isoformat() if a.published else None,
+                "ingested_at": a.ingested_at.isoformat() if a.ingested_at else None,
+                "sentences": a.n_sentences,
+                "chunks": a.n_chunks,
+                "key": a.key,
+            }
+            for a in articles
+        ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         for a in articles:
             date = a.published.date().isoformat() if a.published else "-"
             print(f"{a.id}  {a.lang or '-':3}  {date:10}  {a.n_sentences:4} sent  {a.title[:70]}")
-        print(f"{len(articles)} article(s) in collection {store.settings.collection!r}",
-              file=sys.stderr)
+        print(
+            f"{len(articles)} article(s) in collection {store.settings.collection!r}",
+            file=sys.stderr,
+        )
     store.close()
     return 0
 
@@ -256,8 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
         from eval.cli import add_eval_arguments
     except ImportError:  # eval extras missing: the commands explain themselves when run
         add_eval_arguments = None
-    for name, func, text in (("eval", cmd_eval, "evaluate on a question set"),
-                             ("bench", cmd_bench, "benchmark speed and memory")):
+    for name, func, text in (
+        ("eval", cmd_eval, "evaluate on a question set"),
+        ("bench", cmd_bench, "benchmark speed and memory"),
+    ):
         p = sub.add_parser(name, help=text)
         if add_eval_arguments is not None:
             add_eval_arguments(name, p)
@@ -277,8 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kutip: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("kutip: interrupted; the next run finishes or repairs any half-stored article",
-              file=sys.stderr)
+        print(
+            "kutip: interrupted; the next run finishes or repairs any half-stored article",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ingest.chunking import make_chunks
+from ingest.clean import clean_text
 from kutip.config import Settings
 from kutip.errors import InputError
 from kutip.models.embeddings import mean_pool
@@ -23,9 +25,6 @@ from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.sentences import split_sentences
 from kutip.text.tokens import count_tokens
-
-from ingest.chunking import make_chunks
-from ingest.clean import clean_text
 
 Progress = Callable[[int, int, str], None]
 

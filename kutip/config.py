@@ -122,7 +122,8 @@ def _validate(settings: Settings) -> None:
 
     if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]", settings.collection):
         raise ConfigError(
-            f"collection {settings.collection!r}: use 3-64 characters of letters, digits, '.', '_' or '-'"
+            f"collection {settings.collection!r}: "
+            "use 3-64 characters of letters, digits, '.', '_' or '-'"
         )
     if settings.chroma_url and not re.match(r"https?://", settings.chroma_url):
         raise ConfigError(f"--chroma-url {settings.chroma_url!r}: expected http://host:port")

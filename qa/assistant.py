@@ -24,7 +24,6 @@ from kutip.schema import Filters
 from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
-
 from qa.citations import check_citations
 from qa.evidence import score_candidates, to_evidence
 from qa.prompt import answer_messages, rewrite_messages
@@ -108,7 +107,7 @@ class Assistant:
                 text = str(getattr(reply, "content", reply)).strip().strip('"')
                 if text and len(text) < 400:
                     return text.splitlines()[0]
-            except Exception:  # noqa: BLE001 - a failed rewrite falls back to the heuristic
+            except Exception:
                 pass
         return f"{history[-1][0]} {question}"
 
@@ -169,8 +168,9 @@ class Assistant:
         return final
 
     def _generate(self, answer: Answer, found: EvidenceSet, started: float) -> Iterator[Event]:
-        messages = answer_messages(answer.standalone_question or answer.question,
-                                   found.evidence, answer.language)
+        messages = answer_messages(
+            answer.standalone_question or answer.question, found.evidence, answer.language
+        )
         answer.prompt_tokens = sum(count_tokens(str(m.content)) for m in messages)
         pieces: list[str] = []
         for chunk in self.chat_model.stream(messages):
@@ -201,7 +201,10 @@ class Assistant:
             if f"{e.article_id}:s{e.sentence_index}" in vectors
         }
         result = check_citations(
-            raw, found.evidence, by_n, self.store.embeddings.embed_documents,
+            raw,
+            found.evidence,
+            by_n,
+            self.store.embeddings.embed_documents,
             floor=self.settings.citation_floor,
         )
         answer.notes.extend(result.notes)
@@ -219,7 +222,14 @@ class Assistant:
 
 def _citation(n: int, e: Evidence) -> Citation:
     return Citation(
-        n=n, article_id=e.article_id, title=e.title, source=e.source,
-        sentence_index=e.sentence_index, start=e.start, end=e.end, text=e.text,
-        url=e.url, published=e.published,
+        n=n,
+        article_id=e.article_id,
+        title=e.title,
+        source=e.source,
+        sentence_index=e.sentence_index,
+        start=e.start,
+        end=e.end,
+        text=e.text,
+        url=e.url,
+        published=e.published,
     )

@@ -20,17 +20,82 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kutip.text.sentences import split_sentences
-
 from qa.types import Evidence
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
 _NOT_NAMES = frozenset(
-    """The A An In On At He She It They This That These Those According There His Her Their Its
-    As After Before During When While Yes No And But Or If For To By With From Of We I You Who
-    What Which Where Why How Mr Mrs Ms Dr However Also Although Because Since Then Yang Dan Di
-    Pada Menurut Dia Ia Mereka Namun Sejak Dalam""".split()
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "He",
+        "She",
+        "It",
+        "They",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "According",
+        "There",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "As",
+        "After",
+        "Before",
+        "During",
+        "When",
+        "While",
+        "Yes",
+        "No",
+        "And",
+        "But",
+        "Or",
+        "If",
+        "For",
+        "To",
+        "By",
+        "With",
+        "From",
+        "Of",
+        "We",
+        "I",
+        "You",
+        "Who",
+        "What",
+        "Which",
+        "Where",
+        "Why",
+        "How",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "However",
+        "Also",
+        "Although",
+        "Because",
+        "Since",
+        "Then",
+        "Yang",
+        "Dan",
+        "Di",
+        "Pada",
+        "Menurut",
+        "Dia",
+        "Ia",
+        "Mereka",
+        "Namun",
+        "Sejak",
+        "Dalam",
+    ]
 )
 
 
@@ -94,8 +159,13 @@ def check_citations(
         best = max(sims.values(), default=0.0)
         numbers, names = numbers_in(text), names_in(text) & all_names
 
-        def supports(n: int, sims: dict[int, float] = sims, best: float = best,
-                     numbers: set[str] = numbers, names: set[str] = names) -> bool:
+        def supports(
+            n: int,
+            sims: dict[int, float] = sims,
+            best: float = best,
+            numbers: set[str] = numbers,
+            names: set[str] = names,
+        ) -> bool:
             ev = by_n.get(n)
             if ev is None or n not in sims:
                 return False

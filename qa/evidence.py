@@ -15,7 +15,6 @@ import numpy as np
 
 from kutip.schema import Article, Sentence
 from kutip.store import Store
-
 from qa.retriever import Retrieval
 from qa.types import Evidence
 

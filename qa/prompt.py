@@ -47,7 +47,9 @@ def format_evidence(evidence: Sequence[Evidence]) -> str:
     return "\n".join(f"[{e.n}] {e.text}" for e in evidence)
 
 
-def answer_messages(question: str, evidence: Sequence[Evidence], language: str) -> list[BaseMessage]:
+def answer_messages(
+    question: str, evidence: Sequence[Evidence], language: str
+) -> list[BaseMessage]:
     return ANSWER_PROMPT.format_messages(
         language=LANGUAGE_NAMES.get(language, "English"),
         evidence=format_evidence(evidence),

@@ -26,7 +26,6 @@ from kutip.config import Settings
 from kutip.schema import Filters
 from kutip.store import Hit, Store
 from kutip.text.lang import detect_language
-
 from qa.fusion import weighted_rrf
 
 
@@ -53,7 +52,11 @@ class Retrieval:
 
 
 def search(
-    store: Store, settings: Settings, query: str, k: int | None = None, filters: Filters | None = None
+    store: Store,
+    settings: Settings,
+    query: str,
+    k: int | None = None,
+    filters: Filters | None = None,
 ) -> Retrieval:
     """Run the three legs and fuse them into a chunk ranking of length ``k``."""
     started = time.perf_counter()

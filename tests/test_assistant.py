@@ -5,9 +5,8 @@ from __future__ import annotations
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from kutip.schema import SourceDocument
-
 from ingest.pipeline import Ingestor
+from kutip.schema import SourceDocument
 from qa.assistant import Assistant
 from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
 
@@ -25,15 +24,19 @@ ARTICLE = SourceDocument(
 
 def _assistant(settings, store, replies=None, **overrides):
     Ingestor(settings, store).ingest_documents([ARTICLE])
-    model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies])) if replies else None
+    model = (
+        GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies])) if replies else None
+    )
     return Assistant(settings.with_overrides(**overrides), store, chat_model=model)
 
 
 def test_stream_yields_evidence_then_tokens_then_answer(settings, store):
     assistant = _assistant(
-        settings, store,
+        settings,
+        store,
         ["Budi Santoso said 2,000 tonnes of imports would arrive in March [1]."],
-        relevance_floor=0.0, citation_floor=0.0,
+        relevance_floor=0.0,
+        citation_floor=0.0,
     )
     events = list(assistant.stream("How many tonnes of rice imports did Budi Santoso announce?"))
     assert isinstance(events[0], EvidenceEvent) and events[0].evidence
@@ -62,8 +65,13 @@ def test_below_relevance_floor_refuses_without_calling_the_model(settings, store
 def test_model_refusal_and_unsupported_claims_become_refusals(settings, store):
     refusing = _assistant(settings, store, ["NOT FOUND"], relevance_floor=0.0)
     assert refusing.ask("Who won the match?").refused
-    inventing = _assistant(settings, store, ["The minister resigned in 1999 [1]."],
-                           relevance_floor=0.0, citation_floor=0.0)
+    inventing = _assistant(
+        settings,
+        store,
+        ["The minister resigned in 1999 [1]."],
+        relevance_floor=0.0,
+        citation_floor=0.0,
+    )
     answer = inventing.ask("What did the minister do?")
     assert answer.refused, answer.notes
 

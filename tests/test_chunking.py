@@ -1,16 +1,14 @@
-from kutip.schema import Sentence
-
 from ingest.chunking import make_chunks
+from kutip.schema import Sentence
 
 
 def _sentences(words_per_sentence: list[int]) -> tuple[str, list[Sentence]]:
-    text, sentences, pos = "", [], 0
+    text, sentences = "", []
     for i, n in enumerate(words_per_sentence):
         body = " ".join(f"w{i}x{j}" for j in range(n)) + "."
         start = len(text)
         text += body + " "
         sentences.append(Sentence("a", i, start, start + len(body), body))
-        pos += 1
     return text, sentences
 
 

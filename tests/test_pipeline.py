@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from ingest.pipeline import Ingestor, prepare
 from kutip.errors import InputError
 from kutip.schema import SourceDocument
 from kutip.store import open_store
-
-from ingest.pipeline import Ingestor, prepare
 
 TEXT = (
     "Pasukan AS disiagakan di Irak. Sekitar 2.000 personel dikerahkan tahun lalu.\n"

@@ -22,8 +22,7 @@ def load(*inputs: object) -> list[SourceDocument | InputError]:
 
 def names(items: list[SourceDocument | InputError]) -> list[str]:
     return [
-        Path(item.key).name if isinstance(item, SourceDocument) else f"ERR {item}"
-        for item in items
+        Path(item.key).name if isinstance(item, SourceDocument) else f"ERR {item}" for item in items
     ]
 
 
@@ -84,6 +83,16 @@ def test_inputs_keep_their_order_and_errors_do_not_stop_the_batch(tmp_path: Path
         "ERR ftp://example.test/x: unsupported URL scheme 'ftp' (supported: http, https, file)",
         "ERR (blank input): expected a file, folder or URL",
         "dua.txt",
+    ]
+
+
+@pytest.mark.parametrize("typed", ["www.kompas.example/read/1", "detik.example/berita"])
+def test_url_without_scheme_gets_a_hint(
+    typed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert [str(item) for item in load(typed)] == [
+        f"{typed}: no such file or directory (for a web page, start with https://)"
     ]
 
 

@@ -20,7 +20,8 @@ PAGE = """<!DOCTYPE html>
   <meta property="article:published_time" content="2024-08-14T09:30:00+07:00">
 </head>
 <body>
-  <nav><a href="/">Beranda</a> | <a href="/ekonomi">Ekonomi</a> | <a href="/olahraga">Olahraga</a></nav>
+  <nav><a href="/">Beranda</a> | <a href="/ekonomi">Ekonomi</a> |
+    <a href="/olahraga">Olahraga</a></nav>
   <article>
     <h1>Petani Garam Madura Panen Raya</h1>
     <p>Sumenep - Petani garam di pesisir selatan Madura memulai panen raya pada pekan kedua
@@ -53,7 +54,7 @@ def test_html_article_with_metadata(tmp_path: Path) -> None:
     assert len(doc.text.split("\n")) == 3  # one paragraph a line
     assert doc.source == "Warta Pesisir"
     assert doc.lang == "id"
-    assert doc.published == datetime(2024, 8, 14, tzinfo=UTC)
+    assert doc.published == datetime(2024, 8, 14, 2, 30, tzinfo=UTC)  # 09:30 WIB
     assert doc.url is None
     assert doc.key == str(path.resolve())
 

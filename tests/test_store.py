@@ -6,19 +6,28 @@ from datetime import datetime
 
 import pytest
 
+from ingest.pipeline import Ingestor
 from kutip.errors import ConfigError
 from kutip.schema import Filters, SourceDocument
 from kutip.store import open_store
 
-from ingest.pipeline import Ingestor
-
 
 def _docs() -> list[SourceDocument]:
     return [
-        SourceDocument("k1", "Satu", "Harga beras naik di Jakarta. Pedagang mengeluh.", "pasar",
-                       published=datetime(2024, 1, 5)),
-        SourceDocument("k2", "Two", "Rice prices rose in Jakarta. Traders complained.", "wire",
-                       published=datetime(2024, 3, 1)),
+        SourceDocument(
+            "k1",
+            "Satu",
+            "Harga beras naik di Jakarta. Pedagang mengeluh.",
+            "pasar",
+            published=datetime(2024, 1, 5),
+        ),
+        SourceDocument(
+            "k2",
+            "Two",
+            "Rice prices rose in Jakarta. Traders complained.",
+            "wire",
+            published=datetime(2024, 3, 1),
+        ),
     ]
 
 
@@ -51,8 +60,11 @@ def test_delete_removes_everywhere(settings, store):
     assert not store.delete_article(a1)
     assert [a.id for a in store.list_articles()] == [a2]
     assert {h.article_id for h in store.keyword_chunks("Jakarta", 10, None)} == {a2}
-    assert store.counts() == {"articles": 1, "chunks": len(store.chunks(a2)),
-                              "sentences": len(store.sentences(a2))}
+    assert store.counts() == {
+        "articles": 1,
+        "chunks": len(store.chunks(a2)),
+        "sentences": len(store.sentences(a2)),
+    }
 
 
 def test_keyword_index_is_persisted_not_rebuilt_on_query(settings, store, monkeypatch):

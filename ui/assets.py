@@ -18,10 +18,13 @@ HEAD = """
   function showSource(id) {
     const card = document.getElementById(id);
     if (!card) return false;
-    for (let d = card.closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) {
-      d.open = true;
+    let fold = card.closest('details');
+    while (fold) {
+      fold.open = true;
+      fold = fold.parentElement && fold.parentElement.closest('details');
     }
-    document.querySelectorAll('.kutip-card.kutip-active').forEach((c) => c.classList.remove('kutip-active'));
+    document.querySelectorAll('.kutip-card.kutip-active')
+      .forEach((c) => c.classList.remove('kutip-active'));
     card.classList.add('kutip-active');
     card.scrollIntoView({behavior: 'smooth', block: 'center'});
     card.setAttribute('tabindex', '-1');
@@ -70,7 +73,9 @@ mark.kutip-hit { background: #fff1a8; color: inherit; padding: 0 2px; border-rad
 .kutip-label { color: var(--color-accent); font-weight: 700; }
 .kutip-gone { font-size: 0.85rem; color: var(--body-text-color-subdued); }
 .kutip-whole, .kutip-older { margin: 8px 0; }
-.kutip-whole summary, .kutip-older summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.kutip-whole summary, .kutip-older summary, .kutip-details summary {
+  cursor: pointer; color: var(--body-text-color-subdued);
+}
 .kutip-article-text { white-space: pre-wrap; margin-top: 6px; }
 a.kutip-cite {
   text-decoration: none; font-weight: 700; padding: 0 3px; border-radius: 4px;
@@ -88,5 +93,7 @@ a.kutip-cite {
 .kutip-articles th, .kutip-articles td {
   text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--border-color-primary);
 }
-.kutip-viewer { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px; }
+.kutip-viewer {
+  border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
+}
 """

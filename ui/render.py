@@ -147,9 +147,7 @@ def highlight(
         data = " ".join(str(n) for n in numbers)
         out.append(f'<mark class="kutip-hit" data-n="{esc(data)}">{esc(text[s:e])}</mark>')
         if labels:
-            out.append(
-                "".join(f'<sup class="kutip-label">[{n}]</sup>' for n in numbers)
-            )
+            out.append("".join(f'<sup class="kutip-label">[{n}]</sup>' for n in numbers))
         cursor = e
     out.append(esc(text[cursor:hi]))
     return "".join(out)
@@ -204,9 +202,7 @@ def render_answer(turn: Turn, turn_no: int) -> str:
     """The assistant bubble of one turn, in whatever phase it is (searching, writing, done)."""
     parts: list[str] = []
     if turn.standalone and not _same_question(turn.standalone, turn.question):
-        parts.append(
-            f'<small class="kutip-rewrite">Searched for: “{esc(turn.standalone)}”</small>'
-        )
+        parts.append(f'<small class="kutip-rewrite">Searched for: “{esc(turn.standalone)}”</small>')
     if turn.error:
         parts.append(f'<div class="kutip-error">This question failed: {esc(turn.error)}</div>')
         return "\n\n".join(parts)
@@ -261,7 +257,8 @@ def _meta_line(title: str, source: str | None, url: str | None, published: datet
     elif label:
         bits.append(f'<span class="kutip-source">{esc(label)}</span>')
     if published:
-        bits.append(f'<time datetime="{esc(published.isoformat())}">{esc(fmt_date(published))}</time>')
+        stamp = esc(published.isoformat())
+        bits.append(f'<time datetime="{stamp}">{esc(fmt_date(published))}</time>')
     return " · ".join(bits)
 
 
@@ -334,11 +331,17 @@ def render_turn_sources(
         )
         for aid in seen
     ]
-    notes = "".join(f'<p class="kutip-note">{esc(n)}</p>' for n in turn.notes if turn.done)
+    notes = ""
+    if turn.done and turn.notes:
+        items = "".join(f"<li>{esc(n)}</li>" for n in turn.notes)
+        notes = (
+            '<details class="kutip-details"><summary>How this answer was checked</summary>'
+            f'<ul class="kutip-note">{items}</ul></details>'
+        )
     return (
         f'<section class="kutip-turn" id="kutip-turn-{turn_no}" data-turn="{turn_no}">'
-        f'<h3 class="kutip-turn-head">{esc(heading)} <span class="kutip-q">for “{esc(turn.question)}”'
-        "</span></h3>"
+        f'<h3 class="kutip-turn-head">{esc(heading)} '
+        f'<span class="kutip-q">for “{esc(turn.question)}”</span></h3>'
         + (f'<p class="kutip-note">{esc(note)}</p>' if note else "")
         + notes
         + "".join(cards)
@@ -385,7 +388,7 @@ def render_article_table(articles: Sequence[ArticleLike]) -> str:
         f"<td>{esc(fmt_date(a.published)) or '—'}</td>"
         f"<td>{esc(a.lang or '')}</td>"
         f"<td>{a.n_sentences}</td>"
-        f'<td><code>{esc(a.id[:10])}</code></td>'
+        f"<td><code>{esc(a.id[:10])}</code></td>"
         "</tr>"
         for a in articles
     )

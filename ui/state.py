@@ -16,6 +16,7 @@ thin front and lets tests pass small fakes of the same shape.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -156,7 +157,9 @@ class Workspace:
                 return found
             name = check_collection_name(name)
             if self._open_collection is None:
-                raise ConfigError(f"collection {name!r}: this server serves only {self.default_collection!r}")
+                raise ConfigError(
+                    f"collection {name!r}: this server serves only {self.default_collection!r}"
+                )
             store, assistant = self._open_collection(name)
             found = self._services[name] = Services(name, store, assistant)
             return found
@@ -170,10 +173,8 @@ class Workspace:
     def collections(self) -> list[str]:
         """Collections on disk plus the ones opened in this process, default first."""
         names = set(self._services)
-        try:
+        with contextlib.suppress(Exception):  # a listing failure must not break the page
             names.update(self._services[self.default_collection].store.list_collections())
-        except Exception:  # noqa: BLE001 - a listing failure must not break the page
-            pass
         if not self.can_switch:
             names = {self.default_collection}
         rest = sorted(names - {self.default_collection})

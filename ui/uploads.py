@@ -29,13 +29,12 @@ def human_size(n_bytes: int) -> str:
     """``20 MB``-style sizes for messages (decimal units, as file managers show them)."""
     if n_bytes < 1000:
         return f"{n_bytes} bytes"
-    size = float(n_bytes)
-    unit = "bytes"
-    for unit in ("KB", "MB", "GB"):
+    size = n_bytes / 1000
+    units = ["KB", "MB", "GB"]
+    while size >= 1000 and len(units) > 1:
         size /= 1000
-        if size < 1000:
-            break
-    return f"{size:.1f}".removesuffix(".0") + f" {unit}"
+        units.pop(0)
+    return f"{size:.1f}".removesuffix(".0") + f" {units[0]}"
 
 
 def sanitize_filename(name: str) -> str:

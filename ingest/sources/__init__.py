@@ -55,5 +55,5 @@ def _guarded(raw: str, make: Callable[[], Iterator[Item]]) -> Iterator[Item]:
     """Run one input's loader; an unexpected exception becomes that input's last error."""
     try:
         yield from make()
-    except Exception as exc:  # noqa: BLE001 - the batch continues whatever one input does
+    except Exception as exc:  # the batch continues whatever one input does
         yield InputError(raw, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")

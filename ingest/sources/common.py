@@ -59,8 +59,8 @@ def human_size(n: int) -> str:
 
 def too_big(what: str, size: int | None, limit: int) -> Problem:
     """The over-the-limit problem; ``size`` is None when a stream was cut before its end."""
-    amount = f"is {human_size(size)}" if size is not None else f"is larger than {human_size(limit)}"
-    return Problem(f"{what} {amount}, over the limit of {human_size(limit)} ({LIMIT_SETTING})")
+    amount = f"is {human_size(size)}, over" if size is not None else "is over"
+    return Problem(f"{what} {amount} the limit of {human_size(limit)} ({LIMIT_SETTING})")
 
 
 _BOMS = (

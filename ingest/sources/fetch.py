@@ -11,12 +11,13 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import urlsplit
 
 import httpx
 
 from kutip import __version__
 
-from .common import Limits, Problem, human_size, one_line, too_big
+from .common import Limits, Problem, one_line, too_big
 
 USER_AGENT = f"Mozilla/5.0 (compatible; kutip/{__version__}; news reader)"
 # The per-operation timeout bounds each connect and read; this multiple of it bounds a whole
@@ -44,6 +45,12 @@ class Fetched:
 
 def fetch(url: str, limits: Limits) -> Fetched:
     """GET ``url``, following redirects; raises :class:`Problem` on any failure."""
+    try:
+        has_host = bool(urlsplit(url).hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        has_host = False
+    if not has_host:
+        raise Problem("invalid URL (no host name)")
     deadline = time.monotonic() + limits.timeout * TOTAL_TIMEOUT_FACTOR
     try:
         with (
@@ -133,8 +140,5 @@ def classify(fetched: Fetched) -> Kind:
         return "text"
     if media in {"", "application/octet-stream"} and _HTML_ROOT.search(head):
         return "html"
-    shown = media or "no content type"
-    raise Problem(
-        f"unsupported content type '{shown}' ({human_size(len(fetched.body))}; "
-        "expected an HTML page or an RSS/Atom feed)"
-    )
+    shown = f"content type '{media}'" if media else "content without a content type"
+    raise Problem(f"unsupported {shown} (expected an HTML page or an RSS/Atom feed)")

@@ -9,6 +9,7 @@ explicitly with an unsupported type is an error, since the user asked for it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +26,10 @@ HTML_EXTENSIONS = frozenset({".html", ".htm"})
 RECORD_EXTENSIONS = frozenset({".json", ".jsonl"})
 FEED_EXTENSIONS = frozenset({".xml", ".rss", ".atom"})
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | RECORD_EXTENSIONS | FEED_EXTENSIONS
+# "www.kompas.com/..." or "detik.com/berita": a URL typed without its scheme.
+_LOOKS_LIKE_WEB_ADDRESS = re.compile(
+    r"^(?:www\.|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:/|$))", re.IGNORECASE
+)
 
 
 def supported_list() -> str:
@@ -41,6 +46,8 @@ def load_path(raw: str, limits: Limits) -> Iterator[Item]:
             yield from load_file(path, raw, limits)
         elif path.exists():
             yield InputError(raw, "not a regular file or folder")
+        elif _LOOKS_LIKE_WEB_ADDRESS.match(raw):
+            yield InputError(raw, "no such file or directory (for a web page, start with https://)")
         else:
             yield InputError(raw, "no such file or directory")
     except PermissionError:
@@ -55,7 +62,7 @@ def load_file(path: Path, display: str, limits: Limits) -> Iterator[Item]:
         yield InputError(display, str(problem))
     except OSError as exc:
         yield InputError(display, f"cannot read: {one_line(exc.strerror or exc).lower()}")
-    except Exception as exc:  # noqa: BLE001 - a loader bug must not end the batch
+    except Exception as exc:  # a loader bug must not end the batch
         yield InputError(display, f"unexpected error: {type(exc).__name__}: {one_line(exc)}")
 
 
@@ -74,7 +81,7 @@ def _load_file(path: Path, display: str, limits: Limits) -> Iterator[Item]:
         raise Problem("empty file")
     key = str(path.resolve())
     if suffix in FEED_EXTENSIONS:
-        yield from load_feed(data, origin=display, base_url=None, limits=limits)
+        yield from load_feed(data, origin=display, key_base=key, base_url=None, limits=limits)
         return
     if suffix in HTML_EXTENSIONS:
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -9,15 +9,16 @@ prose: comments are other people's words, and table cells come out as sentence f
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
 from trafilatura import bare_extraction
-from trafilatura.settings import Document
+from trafilatura.settings import Document, set_date_params
 
 from kutip.schema import SourceDocument
 
-from .common import Problem, normalize_lang, parse_date
+from .common import Problem, host_of, normalize_lang, parse_date
 
 _HTML_LANG = re.compile(
     rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)",
@@ -27,6 +28,7 @@ _CONTENT_LANGUAGE = re.compile(
     rb"<meta\b[^>]*http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*content\s*=\s*[\"']?([A-Za-z-]+)",
     re.IGNORECASE,
 )
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 # Fewer extracted words than this is a menu or a cookie banner, not an article.
 MIN_ARTICLE_WORDS = 10
 _BLOCK_TAGS = frozenset(
@@ -67,6 +69,20 @@ def declared_lang(html: bytes | str) -> str | None:
     return normalize_lang(found.group(1).decode("ascii")) if found else None
 
 
+def html_input(body: bytes, charset: str | None) -> bytes | str:
+    """Decode with the HTTP charset when there is one; else trafilatura sniffs the bytes.
+
+    The header outranks a ``<meta charset>`` (that is the HTML spec's order), and an unknown
+    label is ignored rather than failing the page.
+    """
+    if charset:
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:
+            pass
+    return body
+
+
 def document_from_html(
     html: bytes | str,
     *,
@@ -82,6 +98,8 @@ def document_from_html(
         with_metadata=True,
         include_comments=False,
         include_tables=False,
+        # trafilatura's defaults, but keep the time of day when the page states one.
+        date_extraction_params={**set_date_params(), "outputformat": _DATE_FORMAT},
     )
     text = (extracted.text or "").strip() if isinstance(extracted, Document) else ""
     if not isinstance(extracted, Document) or len(text.split()) < MIN_ARTICLE_WORDS:
@@ -95,11 +113,25 @@ def document_from_html(
         key=key,
         title=title or fallback_title,
         text=text,
-        source=(extracted.sitename or "").strip() or fallback_source,
+        source=_site_name(extracted.sitename, url) or fallback_source,
         url=url,
         published=parse_date(extracted.date),
         lang=declared_lang(html) or normalize_lang(extracted.language),
     )
+
+
+def _site_name(sitename: str | None, url: str | None) -> str | None:
+    """The declared site name; trafilatura's stand-in (the URL's host) is normalised instead.
+
+    Without ``og:site_name`` trafilatura reports the host (with ``www.`` or a port), which would
+    make one site appear under several names; ``host_of`` gives the same name every loader uses.
+    """
+    name = (sitename or "").strip()
+    if url and name:
+        netloc = urlsplit(url).netloc.lower()
+        if name.lower() in {netloc, netloc.removeprefix("www."), (urlsplit(url).hostname or "")}:
+            return host_of(url)
+    return name or None
 
 
 def fragment_to_text(fragment: str) -> str:

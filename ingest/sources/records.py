@@ -48,7 +48,8 @@ def load_json(text: str, *, path: Path, display: str) -> Iterator[Item]:
     else:
         yield InputError(
             display,
-            f'expected a JSON object, a list of objects or {{"articles": [...]}}, got {_kind(data)}',
+            'expected a JSON object, a list of objects or {"articles": [...]}, '
+            f"got {_kind(data)}",
         )
         return
     if not records:

@@ -14,7 +14,7 @@ from kutip.errors import InputError
 from .common import Item, Limits, Problem, decode_text, host_of, title_from_url
 from .feeds import load_feed
 from .fetch import classify, fetch
-from .html import document_from_html
+from .html import document_from_html, html_input
 from .text import document_from_text
 
 
@@ -28,15 +28,12 @@ def load_url(url: str, limits: Limits) -> Iterator[Item]:
         yield InputError(url, str(problem))
         return
     if kind == "feed":
-        yield from load_feed(page.body, origin=url, base_url=page.url, limits=limits)
+        yield from load_feed(page.body, origin=url, key_base=key, base_url=page.url, limits=limits)
         return
     try:
         if kind == "html":
-            html: bytes | str = page.body
-            if page.charset:
-                html = _decode_declared(page.body, page.charset)
             yield document_from_html(
-                html,
+                html_input(page.body, page.charset),
                 key=key,
                 url=page.url,
                 fallback_title=title_from_url(page.url),
@@ -55,11 +52,3 @@ def load_url(url: str, limits: Limits) -> Iterator[Item]:
             )
     except Problem as problem:
         yield InputError(url, str(problem))
-
-
-def _decode_declared(body: bytes, charset: str) -> bytes | str:
-    """Decode with the HTTP charset; an unknown label leaves the bytes to trafilatura's sniffing."""
-    try:
-        return body.decode(charset, errors="replace")
-    except LookupError:
-        return body

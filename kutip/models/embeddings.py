@@ -120,7 +120,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             self._model = st.SentenceTransformer(
                 self._resolve(), device="cpu", local_files_only=True
             )
-        except Exception as exc:  # noqa: BLE001 - many loader errors, one user message
+        except Exception as exc:
             raise ConfigError(
                 f"embedding model {self.model!r}: cannot load it offline ({type(exc).__name__})"
             ) from exc

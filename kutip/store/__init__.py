@@ -1,4 +1,4 @@
-"""The store: article catalog (SQLite), chunk and sentence vectors (Chroma), keyword index (BM25)."""
+"""The store: article catalog (SQLite), chunk/sentence vectors (Chroma), keyword index (BM25)."""
 
 from kutip.store.store import Hit, Store, open_store
 

@@ -47,9 +47,17 @@ def _dt(value: str | None) -> datetime | None:
 
 def _article(row: tuple) -> Article:  # type: ignore[type-arg]
     return Article(
-        id=row[0], key=row[1], title=row[2], text=row[3], source=row[4], url=row[5],
-        published=_dt(row[6]), lang=row[7], ingested_at=_dt(row[8]),
-        n_sentences=row[9], n_chunks=row[10],
+        id=row[0],
+        key=row[1],
+        title=row[2],
+        text=row[3],
+        source=row[4],
+        url=row[5],
+        published=_dt(row[6]),
+        lang=row[7],
+        ingested_at=_dt(row[8]),
+        n_sentences=row[9],
+        n_chunks=row[10],
     )
 
 
@@ -87,7 +95,7 @@ class Catalog:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def generation(self) -> int:
-        """A counter bumped by every visible change, so caches (BM25, id sets) know when to reload."""
+        """Bumped by every visible change, so caches (BM25, id sets) know when to reload."""
         return int(self.get_meta("generation") or 0)
 
     @staticmethod
@@ -111,11 +119,20 @@ class Catalog:
         with self._tx() as db:
             self._delete_rows(db, article.id)
             db.execute(
-                f"INSERT INTO articles ({_COLUMNS}, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,'pending')",
+                f"INSERT INTO articles ({_COLUMNS}, state) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,'pending')",
                 (
-                    article.id, article.key, article.title, article.text, article.source,
-                    article.url, article.published.isoformat() if article.published else None,
-                    article.lang, now, len(sents), len(chs),
+                    article.id,
+                    article.key,
+                    article.title,
+                    article.text,
+                    article.source,
+                    article.url,
+                    article.published.isoformat() if article.published else None,
+                    article.lang,
+                    now,
+                    len(sents),
+                    len(chs),
                 ),
             )
             db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sents)
@@ -150,7 +167,11 @@ class Catalog:
 
     @staticmethod
     def _delete_rows(db: sqlite3.Connection, article_id: str) -> None:
-        for table, col in (("articles", "id"), ("sentences", "article_id"), ("chunks", "article_id")):
+        for table, col in (
+            ("articles", "id"),
+            ("sentences", "article_id"),
+            ("chunks", "article_id"),
+        ):
             db.execute(f"DELETE FROM {table} WHERE {col}=?", (article_id,))
 
     # -- reads ------------------------------------------------------------------------------
@@ -203,7 +224,9 @@ class Catalog:
                 "WHERE article_id=? ORDER BY idx",
                 (article.id,),
             ).fetchall()
-        return [Chunk(article.id, i, f, la, s, e, article.text[s:e], n) for i, f, la, s, e, n in rows]
+        return [
+            Chunk(article.id, i, f, la, s, e, article.text[s:e], n) for i, f, la, s, e, n in rows
+        ]
 
     def all_chunk_rows(self) -> list[tuple[str, int, int, int]]:
         """(article_id, idx, start, end) of every ready chunk, for rebuilding the keyword index."""

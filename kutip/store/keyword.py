@@ -23,18 +23,104 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 # Function words of Indonesian and English: they match everywhere and only add noise to BM25.
 STOPWORDS = frozenset(
-    """
-    yang dan di ke dari untuk dengan adalah ini itu tidak pada dalam akan telah oleh bahwa juga
-    karena atau sebagai mereka kami kita ia dia apa siapa kapan mana bagaimana berapa mengapa
-    sudah saat para tersebut serta bagi secara namun hingga sejak agar ada jika maka lebih
-    the a an of and to in is are was were be been for that this on with by as at from it its
-    who what when where which how why did does do has have had not or but into than then
-    """.split()
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "dengan",
+        "adalah",
+        "ini",
+        "itu",
+        "tidak",
+        "pada",
+        "dalam",
+        "akan",
+        "telah",
+        "oleh",
+        "bahwa",
+        "juga",
+        "karena",
+        "atau",
+        "sebagai",
+        "mereka",
+        "kami",
+        "kita",
+        "ia",
+        "dia",
+        "apa",
+        "siapa",
+        "kapan",
+        "mana",
+        "bagaimana",
+        "berapa",
+        "mengapa",
+        "sudah",
+        "saat",
+        "para",
+        "tersebut",
+        "serta",
+        "bagi",
+        "secara",
+        "namun",
+        "hingga",
+        "sejak",
+        "agar",
+        "ada",
+        "jika",
+        "maka",
+        "lebih",
+        "the",
+        "a",
+        "an",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "for",
+        "that",
+        "this",
+        "on",
+        "with",
+        "by",
+        "as",
+        "at",
+        "from",
+        "it",
+        "its",
+        "who",
+        "what",
+        "when",
+        "where",
+        "which",
+        "how",
+        "why",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "not",
+        "or",
+        "but",
+        "into",
+        "than",
+        "then",
+    ]
 )
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercase word tokens without function words; numbers keep their digits (``2.000``->2, 000)."""
+    """Lowercase word tokens without function words (``2.000`` gives ``2`` and ``000``)."""
     return [t for t in _WORD.findall(text.lower()) if t not in STOPWORDS]
 
 

@@ -39,7 +39,7 @@ def make_client(chroma_url: str | None, path: Path) -> Any:
                 settings=settings,
             )
             client.heartbeat()
-        except Exception as exc:  # noqa: BLE001 - connection errors come in many types
+        except Exception as exc:
             raise KutipError(f"--chroma-url {chroma_url}: cannot reach Chroma ({exc})") from exc
         return client
     path.mkdir(parents=True, exist_ok=True)

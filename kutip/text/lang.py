@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["detect_language", "INDONESIAN_WORDS", "ENGLISH_WORDS"]
+__all__ = ["ENGLISH_WORDS", "INDONESIAN_WORDS", "detect_language"]
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
 
 #: Indonesian closed-class and very frequent words. None of them is an English word, so a hit
 #: is evidence for Indonesian alone ("di" and "dan" can be names, but rarely in running text).
-INDONESIAN_WORDS: frozenset[str] = frozenset(
+INDONESIAN_WORDS: frozenset[str] = _words(
     """
     yang dan di ke dari untuk dengan adalah ialah ini itu tidak tak bukan pada dalam akan telah
     sudah sedang oleh bahwa juga karena sebab atau serta sebagai mereka kami kita saya aku kamu
@@ -28,11 +33,11 @@ INDONESIAN_WORDS: frozenset[str] = frozenset(
     kemarin besok tahun bulan hari pukul lalu kemudian bahkan tentu secara sekitar kurang
     tanpa melalui hal salah satu dua tiga juta ribu miliar orang warga negara
     pemerintah presiden menteri serangan perang pasukan mengatakan katanya kata ujar tambahnya
-    """.split()
+    """
 )
 
 #: English closed-class and very frequent words, chosen not to be Indonesian words.
-ENGLISH_WORDS: frozenset[str] = frozenset(
+ENGLISH_WORDS: frozenset[str] = _words(
     """
     the of and to in is are was were be been being for that on with by as at from this these
     those it its he she they we you i his her their our my your him them us who whom whose what
@@ -42,7 +47,7 @@ ENGLISH_WORDS: frozenset[str] = frozenset(
     there here an a one two three million thousand people said says say told according
     government president minister war troops forces attack nor whether until since though
     although however meanwhile within without around across
-    """.split()
+    """
 )
 
 # Suffixes and prefixes that mark Indonesian morphology (-nya, -kan, -lah, meng-, ber-, ...)
@@ -67,10 +72,10 @@ def detect_language(text: str) -> str:
     """
     id_score = 0.0
     en_score = 0.0
-    for n, match in enumerate(_WORD.finditer(text.lower())):
+    for n, match in enumerate(_WORD.finditer(text)):
         if n >= _MAX_WORDS:
             break
-        word = match.group()
+        word = match.group().lower()
         if word in INDONESIAN_WORDS:
             id_score += 1
         elif word in ENGLISH_WORDS or _EN_CONTRACTION.search(word):

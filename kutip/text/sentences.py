@@ -17,7 +17,9 @@ mechanical:
 * a terminator inside a quotation that closes later on the same line does not end the sentence,
   so a quoted statement stays with its attribution and ``… di Israel”.`` is one sentence. A
   quote that never closes on its line (news style for quotes running over several paragraphs)
-  protects nothing, and neither does a very long one.
+  protects nothing, and neither does a very long one;
+* numbered citation markers right after a terminator (``… kata Kirby. [2] Namun …``) belong to
+  the sentence before them, as they do in generated answers.
 """
 
 from __future__ import annotations
@@ -43,30 +45,39 @@ _ENUMERATOR = re.compile(r"[(\[]?(?:\d{1,3}|[^\W\d_]|[ivxlcIVXLC]{1,6})[)\]]?")
 # Letter groups joined by dots: "U.S", "S.H", "M.Si", "Ph.D", "a.m", "e.g".
 _DOTTED = re.compile(r"(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}")
 _WORD = re.compile(r"[^\W\d_]+")
+# Numbered citation markers, "[2]" or "[1, 3][4]", as in generated answers and footnoted text.
+_MARKER = r"\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]"
+_MARKERS = re.compile(rf"{_MARKER}(?:[ \t]*{_MARKER})*")
+
+
+def _words(block: str) -> frozenset[str]:
+    return frozenset(block.split())
+
+
 #: Longest quotation (in characters) that keeps its inner terminators from splitting.
 MAX_QUOTE = 600
 
 #: Abbreviations that always precede more of the same sentence: titles, ranks, "e.g.".
-NEVER_FINAL: frozenset[str] = frozenset(
+NEVER_FINAL: frozenset[str] = _words(
     """
     mr mrs ms messrs mme mlle dr prof sdr sdri bpk bp yth hj kol jend letjen mayjen brigjen
     laksma laksda laksdya marsma marsda marsdya kapt kombes kompol akbp akp iptu ipda aiptu
     ir drs dra gen lt col capt cmdr sgt maj sen rep gov rev hon supt st mt ny tn kh ust mgr
     jl jln e.g i.e cf vs viz a.n u.p ttd
-    """.split()
+    """
 )
 #: Abbreviations that may also end a sentence ("… and others etc. The next").
-MAYBE_FINAL: frozenset[str] = frozenset(
+MAYBE_FINAL: frozenset[str] = _words(
     """
     etc dll dsb dst dkk tsb inc ltd co corp llc plc bros tbk pt cv jr sr no nos nr vol hlm tgl
     hal ed eds pp ibid al approx est dept univ assoc ave blvd rd kec kab kel prov rp
     inf kav art arh czi cpm pnb
     jan feb mar apr jun jul aug agu agt ags sep sept oct okt nov dec des
     mon tue tues wed thu thur thurs fri sat sun
-    """.split()
+    """
 )
 #: Words that typically open a sentence; after a MAYBE_FINAL abbreviation they signal a break.
-SENTENCE_OPENERS: frozenset[str] = frozenset(
+SENTENCE_OPENERS: frozenset[str] = _words(
     """
     the a an it its he she they we i you this that these those there here but and or however
     in on at for as if when while after before his her their our my your some many most not
@@ -79,7 +90,7 @@ SENTENCE_OPENERS: frozenset[str] = frozenset(
     demikian adalah bagi atas terkait sehingga maka selanjutnya seperti misalnya kini sekarang
     berdasarkan sebagai salah semua seluruh beberapa banyak sebagian tak bukan apa siapa kapan
     bagaimana mengapa berapa
-    """.split()
+    """
 )
 
 
@@ -104,8 +115,11 @@ def split_sentences(text: str) -> list[Span]:
             if following >= line_end:
                 continue
             if _is_break(text, match, start, following, regions):
+                marker = _MARKERS.match(text, following, line_end)
+                if marker is not None:  # "… said. [2] Then …": the [2] cites what came before
+                    end = marker.end()
                 _add(spans, text, start, end)
-                start = following
+                start = end
         _add(spans, text, start, line_end)
     return spans
 
@@ -142,7 +156,9 @@ def _is_break(
     token_start = match.start()
     while token_start > start and not _blank(text[token_start - 1]):
         token_start -= 1
-    if token_start <= start + 1 and _ENUMERATOR.fullmatch(text[start : match.start()].strip()):
+    if match.start() - start <= 12 and _ENUMERATOR.fullmatch(
+        text[start : match.start()].strip(" \t" + _INVISIBLE)
+    ):
         return False
     token = text[token_start : match.start()].lstrip(_LEADING_PUNCT).lower()
     if not token:

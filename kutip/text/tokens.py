@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +53,6 @@ def encoding() -> tiktoken.Encoding:
     """Return the cl100k_base encoding, loaded once per process from local files only."""
     try:
         import tiktoken
-        import tiktoken_ext
     except ImportError as exc:
         raise ModelAssetError(_MISSING) from exc
     try:
@@ -62,7 +62,9 @@ def encoding() -> tiktoken.Encoding:
     except OSError:
         # tiktoken copies the file into TIKTOKEN_CACHE_DIR and raises if that is not writable.
         pass
-    for folder in tiktoken_ext.__path__:
+    spec = importlib.util.find_spec("tiktoken_ext")  # a namespace package: several folders
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    for folder in folders:
         path = Path(folder) / "data" / _BPE_FILE
         if path.is_file():
             return _load_bundled(path)
@@ -94,7 +96,7 @@ def count_tokens(text: str) -> int:
 
 
 def truncate_to_tokens(text: str, n: int) -> str:
-    """Longest prefix of ``text`` that fits in ``n`` tokens.
+    """A prefix of ``text`` (the longest, in practice) that fits in ``n`` tokens.
 
     The result is always ``text[:k]`` for some ``k`` (a token boundary may fall inside a
     multi-byte character; that partial character is dropped rather than decoded as U+FFFD), so
@@ -106,4 +108,10 @@ def truncate_to_tokens(text: str, n: int) -> str:
     tokens = enc.encode_ordinary(text)
     if len(tokens) <= n:
         return text
-    return enc.decode_bytes(tokens[:n]).decode("utf-8", errors="ignore")
+    while True:
+        cut = enc.decode_bytes(tokens[:n]).decode("utf-8", errors="ignore")
+        # Re-encoding a prefix almost always gives the same tokens; when the cut changes how
+        # the end pre-tokenizes and costs more, give up one more token.
+        if n == 0 or len(enc.encode_ordinary(cut)) <= n:
+            return cut
+        n -= 1

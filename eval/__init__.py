@@ -1,0 +1,13 @@
+"""Evaluation and benchmarks (``kutip eval``, ``kutip bench``) over the same library the chat uses.
+
+Submodules, each small and importable on its own:
+
+- ``eval.datasets``: SQuAD v2 JSON, BEIR folders and the user JSONL format -> one ``EvalSet``;
+- ``eval.metrics``: normalisation, answer matching, retrieval and citation metrics, tests;
+- ``eval.baselines``: the ``bm25`` and ``naive`` systems kutip is compared with;
+- ``eval.runner``: ``run_eval`` builds the index, runs every system, returns the JSON record;
+- ``eval.report``: terminal table and Markdown report with plots;
+- ``eval.bench``: ``run_bench`` ingest/query/answer speed.
+
+Nothing here parses command-line arguments: ``cli/`` does that and calls these functions.
+"""

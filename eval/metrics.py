@@ -1,0 +1,253 @@
+"""Metric functions, each small enough to check against a hand computation.
+
+Retrieval metrics go through ranx (the reference implementation the issue asks for) with a
+hand-written fallback that computes the same numbers, so a missing or broken ranx never silently
+changes results, and the tests can hold both to the same hand-computed values. Per-query scores
+are always returned in sorted query-id order (ranx's order), which is what paired tests need.
+
+Answer normalisation follows SQuAD's (lowercase, no punctuation, no English articles) plus one
+rule for the Indonesian sources: digit-group separators go, so ``2.000`` = ``2,000`` = ``2000``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+RETRIEVAL_METRICS = ("ndcg@10", "recall@1", "recall@5", "recall@10", "recall@100", "mrr@10")
+
+_ARTICLES = frozenset({"a", "an", "the"})
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?!\[)")
+_REFUSAL = re.compile(
+    r"\b(?:(?:i\s+)?(?:do\s*n[o']?t|don'?t|cannot|can'?t)\s+(?:know|find|answer|tell|determine)"
+    r"|no\s+(?:information|mention|answer)|not\s+(?:mentioned|stated|provided|specified)"
+    r"|tidak\s+(?:tahu|diketahui|ditemukan|disebutkan|ada\s+informasi)"
+    r"|tidak\s+dapat\s+(?:menjawab|menemukan))\b",
+    re.IGNORECASE,
+)
+
+
+# --- answers ---------------------------------------------------------------------------------
+
+
+def normalize_answer(text: str) -> str:
+    """Lowercase, drop punctuation/symbols and English articles, join digit groups."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _DIGIT_SEPARATOR.sub("", text)
+    text = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text)
+    return " ".join(t for t in text.split() if t not in _ARTICLES)
+
+
+def answer_matches(reply: str, golds: Iterable[str]) -> bool:
+    """True when some gold answer's tokens appear contiguously in the reply (or they are equal).
+
+    Token containment rather than substring, so the gold ``1`` does not match a reply ``10``.
+    """
+    reply_tokens = normalize_answer(reply).split()
+    for gold in golds:
+        gold_tokens = normalize_answer(gold).split()
+        if gold_tokens and _contains(reply_tokens, gold_tokens):
+            return True
+    return False
+
+
+def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    n = len(needle)
+    return any(list(haystack[i : i + n]) == list(needle) for i in range(len(haystack) - n + 1))
+
+
+def looks_like_refusal(reply: str) -> bool:
+    """A plain-text reply that declines ("I don't know", "tidak disebutkan", or nothing at all).
+
+    Only for systems without a refusal flag (the naive recipe); kutip reports ``refused`` itself.
+    """
+    return not reply.strip() or bool(_REFUSAL.search(reply))
+
+
+# --- citations -------------------------------------------------------------------------------
+
+
+def citation_markers(text: str) -> list[int]:
+    """The ``[n]`` numbers in a text, in order (``[1, 2]`` and ``[1][2]`` both give 1, 2)."""
+    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
+
+
+def split_claims(answer: str) -> list[str]:
+    """Sentences of an answer, each a claim; fragments under three words join their neighbour.
+
+    A marker after the full stop (``... it. [1]``) stays with the sentence before it.
+    """
+    parts = [p.strip() for p in _SENTENCE_END.split(answer.strip()) if p.strip()]
+    claims: list[str] = []
+    carry = ""
+    for part in parts:
+        part = f"{carry} {part}".strip() if carry else part
+        words = re.findall(r"\w+", _MARKER.sub(" ", part))
+        if len(words) < 3:
+            carry = part
+            continue
+        claims.append(part)
+        carry = ""
+    if carry:
+        if claims:
+            claims[-1] = f"{claims[-1]} {carry}"
+        else:
+            claims.append(carry)
+    return claims
+
+
+def claims_supported(answer: str, supporting: set[int], cited: set[int]) -> bool:
+    """Whether every claim carries at least one citation marker that ``supporting`` holds.
+
+    ``cited`` are the numbers the answer's citations use; an answer without any marker in its
+    text but with citations and a single claim counts its citations for that claim.
+    """
+    claims = split_claims(answer)
+    if not claims:
+        return False
+    if not citation_markers(answer) and len(claims) == 1:
+        return bool(cited & supporting)
+    return all(set(citation_markers(claim)) & supporting for claim in claims)
+
+
+# --- retrieval -------------------------------------------------------------------------------
+
+
+def retrieval_scores(
+    qrels: Mapping[str, Mapping[str, int]],
+    run: Mapping[str, Sequence[str]],
+    metrics: Sequence[str] = RETRIEVAL_METRICS,
+    engine: str = "auto",
+) -> dict[str, list[float]]:
+    """Per-query scores (sorted query ids) for ``metrics``; ``run`` lists doc ids best first.
+
+    ``engine``: ``"ranx"``, ``"python"`` or ``"auto"`` (ranx when importable). Queries without a
+    relevant document are dropped (they have no defined nDCG); queries missing from ``run``
+    count as empty rankings.
+    """
+    qids = sorted(q for q, rels in qrels.items() if any(g > 0 for g in rels.values()))
+    if not qids:
+        return {m: [] for m in metrics}
+    if engine in ("auto", "ranx"):
+        try:
+            return _ranx_scores(qrels, run, qids, metrics)
+        except ImportError:
+            if engine == "ranx":
+                raise
+    return {m: [_python_metric(m, qrels[q], run.get(q, ())) for q in qids] for m in metrics}
+
+
+def _ranx_scores(
+    qrels: Mapping[str, Mapping[str, int]],
+    run: Mapping[str, Sequence[str]],
+    qids: list[str],
+    metrics: Sequence[str],
+) -> dict[str, list[float]]:
+    from ranx import Qrels, Run, evaluate
+
+    ranx_qrels = Qrels({q: {d: int(g) for d, g in qrels[q].items() if g > 0} for q in qids})
+    ranked: dict[str, dict[str, float]] = {}
+    for q in qids:
+        docs = list(dict.fromkeys(run.get(q, ())))
+        # Scores from ranks, so ranx's sort reproduces the system's order exactly (no ties).
+        ranked[q] = {d: float(len(docs) - i) for i, d in enumerate(docs)} or {"\0none": 0.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba type-safety chatter
+        scores = evaluate(ranx_qrels, Run(ranked), list(metrics), return_mean=False)
+    if len(metrics) == 1:
+        scores = {metrics[0]: scores}
+    return {m: [float(x) for x in np.atleast_1d(scores[m])] for m in metrics}
+
+
+def _python_metric(metric: str, rels: Mapping[str, int], ranking: Sequence[str]) -> float:
+    name, _, k_text = metric.partition("@")
+    docs = list(dict.fromkeys(ranking))
+    k = int(k_text) if k_text else len(docs)
+    if name == "ndcg":
+        return ndcg_at_k(docs, rels, k)
+    if name == "recall":
+        return recall_at_k(docs, rels, k)
+    if name == "mrr":
+        return mrr_at_k(docs, rels, k)
+    raise ValueError(f"unknown metric {metric!r}")
+
+
+def ndcg_at_k(ranking: Sequence[str], rels: Mapping[str, int], k: int) -> float:
+    """nDCG with gains ``2^rel - 1`` and ``log2(rank + 1)`` discounts (ranx's default)."""
+    dcg = sum((2 ** rels.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranking[:k]))
+    ideal = sorted((g for g in rels.values() if g > 0), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall_at_k(ranking: Sequence[str], rels: Mapping[str, int], k: int) -> float:
+    relevant = {d for d, g in rels.items() if g > 0}
+    return len(relevant & set(ranking[:k])) / len(relevant) if relevant else 0.0
+
+
+def mrr_at_k(ranking: Sequence[str], rels: Mapping[str, int], k: int) -> float:
+    for i, doc in enumerate(ranking[:k]):
+        if rels.get(doc, 0) > 0:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def hit_at_k(flags: Sequence[bool], k: int) -> bool:
+    """Whether any of the first ``k`` handed units holds the evidence."""
+    return any(flags[:k])
+
+
+def paired_tests(ours: Sequence[float], theirs: Sequence[float]) -> dict[str, float | None]:
+    """Paired t-test and Wilcoxon signed-rank p-values on per-query scores (two-sided).
+
+    Identical score lists give p = 1 (no evidence of a difference) instead of scipy's NaN/error.
+    """
+    a, b = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError("paired tests need scores for the same queries")
+    result: dict[str, float | None] = {
+        "n": float(len(a)),
+        "mean_diff": float(np.mean(a - b)) if len(a) else None,
+        "t_test_p": None,
+        "wilcoxon_p": None,
+    }
+    if len(a) < 2:
+        return result
+    if np.allclose(a, b):
+        result["t_test_p"] = result["wilcoxon_p"] = 1.0
+        return result
+    from scipy import stats
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t_p = float(stats.ttest_rel(a, b).pvalue)
+        result["t_test_p"] = t_p if math.isfinite(t_p) else None
+        w_p = float(stats.wilcoxon(a, b).pvalue)
+        result["wilcoxon_p"] = w_p if math.isfinite(w_p) else None
+    return result
+
+
+# --- aggregation -----------------------------------------------------------------------------
+
+
+def mean(values: Iterable[float | bool | None]) -> float | None:
+    """Mean of the non-null values; ``None`` when there are none (a metric that did not apply)."""
+    kept = [float(v) for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def percentile(values: Iterable[float | None], q: float) -> float | None:
+    """Linear-interpolated percentile (numpy's default) of the non-null values, or ``None``."""
+    kept = [float(v) for v in values if v is not None]
+    return float(np.percentile(kept, q)) if kept else None

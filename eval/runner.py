@@ -1,0 +1,404 @@
+"""``run_eval``: build an index of the dataset, run every system on it, return one JSON record.
+
+The record's ``systems`` part is the schema of ``kutip eval --json`` (every metric present, null
+when it does not apply); everything else (counts, significance, latencies, settings) sits under
+other keys for the report. The index is a fresh temporary collection unless ``collection`` names
+an existing one; embeddings go through the user's embedding cache, so a rerun on the same
+dataset costs lookups instead of model time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from eval import metrics as M
+from eval.baselines import System, SystemAnswer, Unit, make_systems
+from eval.datasets import EvalSet, Question, load_dataset
+from eval.targets import Resolver, Target
+from kutip.config import Settings
+from kutip.errors import InputError
+from kutip.models.embeddings import CachedEmbeddings, make_embeddings
+from kutip.schema import SourceDocument
+from kutip.store import Store, open_store
+
+SYSTEM_METRICS = (
+    *M.RETRIEVAL_METRICS,
+    "evidence_hit@1",
+    "evidence_hit@5",
+    "answer_accuracy",
+    "citation_precision",
+    "citation_recall",
+    "refusal_accuracy",
+    "false_refusal_rate",
+    "prompt_tokens_mean",
+    "ttft_ms_p50",
+    "ttft_ms_p95",
+)
+EVAL_COLLECTION = "kutip-eval"
+RETRIEVE_DEPTH = 100
+UNANSWERABLE_SHARE = 1 / 6  # BASELINES.md's 50 answerable + 10 unanswerable mix
+
+
+def embedding_cache_path(settings: Settings) -> Path:
+    """The user's embedding cache (the one their store uses), shared by every eval run."""
+    return settings.store_dir / "cache" / "embeddings.sqlite"
+
+
+def run_eval(
+    dataset_path: str | Path,
+    settings: Settings,
+    answers: int = 0,
+    baselines: Sequence[str] = ("bm25", "naive"),
+    seed: int = 0,
+    limit: int | None = None,
+    collection: str | None = None,
+    articles: Sequence[str] = (),
+    split: str | None = None,
+    progress: bool = True,
+    chat_model: Any = None,
+    metrics_engine: str = "auto",
+) -> dict[str, Any]:
+    """Evaluate kutip (and ``baselines``) on a dataset; see the module docstring for the shape.
+
+    ``answers``: how many questions (seeded sample, answerable and unanswerable mixed) get full
+    answers. ``limit``: evaluate only a seeded sample of that many questions (the index still
+    holds every passage). ``articles``: paths/URLs to ingest for a JSONL set. ``chat_model``:
+    use this model instead of building one from ``settings.llm`` (tests pass a fake).
+    """
+    evalset = load_dataset(dataset_path, split=split)
+    if evalset.kind == "jsonl" and not collection and not articles:
+        raise InputError(str(dataset_path), "a JSONL question set needs --articles or --collection")
+    if chat_model is None and settings.llm != "none":
+        from kutip.models.chat import make_chat_model
+
+        chat_model = make_chat_model(settings)
+    questions = _limit(evalset.questions, limit, seed)
+    embeddings = CachedEmbeddings(
+        make_embeddings(settings.embedding), embedding_cache_path(settings)
+    )
+    with tempfile.TemporaryDirectory(prefix="kutip-eval-") as tmp:
+        work = Path(tmp)
+        if collection:
+            run_settings = settings.with_overrides(collection=collection)
+        else:
+            run_settings = dataclasses.replace(
+                settings, store_dir=work / "store", collection=EVAL_COLLECTION, chroma_url=None
+            )
+        store = open_store(run_settings, embeddings)
+        try:
+            started = time.perf_counter()
+            build = _build_index(evalset, store, run_settings, articles, collection, progress)
+            build["seconds"] = round(time.perf_counter() - started, 1)
+            build["embedding_cache"] = {"hits": embeddings.hits, "misses": embeddings.misses}
+            targets = Resolver(store).resolve_all(evalset, questions)
+            systems = make_systems(baselines, run_settings, store, chat_model, work)
+            try:
+                result = _evaluate(
+                    evalset, questions, targets, systems, answers, seed, progress, metrics_engine
+                )
+            finally:
+                for system in systems:
+                    system.close()
+        finally:
+            store.close()
+    result["index"] = build
+    result["config"] = {
+        "embedding": settings.embedding,
+        "llm": settings.llm if chat_model is not None else "none",
+        "evidence_k": settings.evidence_k,
+        "retrieve_k": settings.retrieve_k,
+        "depth": RETRIEVE_DEPTH,
+        "answers": answers,
+        "seed": seed,
+        "limit": limit,
+        "collection": collection,
+    }
+    return result
+
+
+def _limit(questions: list[Question], limit: int | None, seed: int) -> list[Question]:
+    if not limit or limit >= len(questions):
+        return list(questions)
+    chosen = set(random.Random(seed).sample(range(len(questions)), limit))
+    return [q for i, q in enumerate(questions) if i in chosen]
+
+
+def _bar(progress: bool, total: int, desc: str, unit: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, desc=desc, unit=unit, disable=not progress, file=sys.stderr, leave=False
+    )
+
+
+def _build_index(
+    evalset: EvalSet,
+    store: Store,
+    settings: Settings,
+    articles: Sequence[str],
+    collection: str | None,
+    progress: bool,
+) -> dict[str, Any]:
+    """Ingest the dataset's passages (or the user's articles) unless a collection is given."""
+    from ingest.pipeline import Ingestor
+
+    info: dict[str, Any] = {"collection": collection or "temporary"}
+    ingestor = Ingestor(settings, store)
+    docs: list[SourceDocument] = []
+    if not collection:
+        docs = [
+            SourceDocument(key=p.key, title=p.title, text=p.text, source=evalset.name)
+            for p in evalset.passages
+        ]
+    bar = _bar(progress, len(docs), f"indexing {evalset.name}", "article")
+
+    def tick(done: int, total: int, label: str) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        report = ingestor.ingest_documents(docs, tick) if docs else None
+        if articles:
+            extra = ingestor.ingest(list(articles), tick)
+            info["articles_failed"] = [str(e) for e in extra.failed]
+    finally:
+        bar.close()
+    if report is not None:
+        info["failed"] = [str(e) for e in report.failed]
+    info["articles"] = len(store.list_articles())
+    missing = [p.key for p in evalset.passages if store.find_by_key(p.key) is None]
+    info["passages_missing"] = len(missing)
+    if evalset.passages and len(missing) == len(evalset.passages):
+        raise InputError(
+            str(evalset.path),
+            f"none of the dataset's passages is in collection {settings.collection!r}",
+        )
+    return info
+
+
+def _evaluate(
+    evalset: EvalSet,
+    questions: list[Question],
+    targets: dict[str, Target],
+    systems: list[System],
+    answers: int,
+    seed: int,
+    progress: bool,
+    engine: str,
+) -> dict[str, Any]:
+    retrieval_qs = [q for q in questions if not q.impossible and targets[q.id].qrels]
+    sample = sample_questions(questions, answers, seed)
+    out: dict[str, Any] = {
+        "dataset": evalset.name,
+        "systems": {},
+        "dataset_info": {
+            "kind": evalset.kind,
+            "passages": len(evalset.passages),
+            "questions": len(questions),
+            "answerable": sum(not q.impossible for q in questions),
+            "unanswerable": sum(q.impossible for q in questions),
+            "retrieval_questions": len(retrieval_qs),
+            "evidence_questions": sum(bool(targets[q.id].sentences) for q in retrieval_qs),
+            "evidence_by_text_search": sum(targets[q.id].fallback for q in retrieval_qs),
+            "answer_sample": {
+                "answerable": sum(not q.impossible for q in sample),
+                "unanswerable": sum(q.impossible for q in sample),
+            },
+        },
+        "details": {},
+        "significance": {},
+        "latency_ms": {},
+    }
+    qrels = {q.id: targets[q.id].qrels for q in retrieval_qs}
+    per_query: dict[str, dict[str, list[float]]] = {}
+    for system in systems:
+        row, detail, latency, scores = _run_system(
+            system, retrieval_qs, sample, targets, qrels, progress, engine
+        )
+        out["systems"][system.name] = row
+        out["details"][system.name] = detail
+        out["latency_ms"][system.name] = latency
+        per_query[system.name] = scores
+    if "kutip" in per_query:
+        for name, scores in per_query.items():
+            if name != "kutip":
+                out["significance"][name] = {
+                    m: M.paired_tests(per_query["kutip"][m], scores[m]) for m in M.RETRIEVAL_METRICS
+                }
+    return out
+
+
+def sample_questions(questions: Sequence[Question], n: int, seed: int) -> list[Question]:
+    """A seeded sample of ``n`` questions, about one in six unanswerable when there are some."""
+    if n <= 0:
+        return []
+    answerable = [q for q in questions if not q.impossible]
+    unanswerable = [q for q in questions if q.impossible]
+    n_unans = min(len(unanswerable), round(n * UNANSWERABLE_SHARE) if answerable else n)
+    n_ans = min(len(answerable), n - n_unans)
+    n_unans = min(len(unanswerable), n - n_ans)
+    rng = random.Random(seed)
+    return rng.sample(answerable, n_ans) + rng.sample(unanswerable, n_unans)
+
+
+def _run_system(
+    system: System,
+    retrieval_qs: list[Question],
+    sample: list[Question],
+    targets: dict[str, Target],
+    qrels: dict[str, dict[str, int]],
+    progress: bool,
+    engine: str,
+) -> tuple[dict[str, float | None], dict[str, Any], dict[str, list[float]], dict[str, list[float]]]:
+    row: dict[str, float | None] = dict.fromkeys(SYSTEM_METRICS)
+    run: dict[str, list[str]] = {}
+    hits: dict[int, list[bool]] = {1: [], 5: []}
+    retrieve_ms: list[float] = []
+    bar = _bar(progress, len(retrieval_qs), f"{system.name}: retrieval", "q")
+    try:
+        for q in retrieval_qs:
+            result = system.retrieve(q.text, RETRIEVE_DEPTH)
+            run[q.id] = result.articles
+            retrieve_ms.append(result.ms)
+            target = targets[q.id]
+            if result.handed is not None and target.sentences:
+                flags = [holds_evidence(u, target) for u in result.handed]
+                for k in hits:
+                    hits[k].append(M.hit_at_k(flags, k))
+            bar.update()
+    finally:
+        bar.close()
+    scores = M.retrieval_scores(qrels, run, engine=engine)
+    for metric, values in scores.items():
+        row[metric] = M.mean(values)
+    for k, flags in hits.items():
+        row[f"evidence_hit@{k}"] = M.mean(flags)
+    detail: dict[str, Any] = {
+        "retrieval_questions": len(run),
+        "evidence_questions": len(hits[1]),
+        "retrieve_ms_p50": M.percentile(retrieve_ms, 50),
+        "retrieve_ms_p95": M.percentile(retrieve_ms, 95),
+    }
+    latency: dict[str, list[float]] = {"retrieve": [round(x, 2) for x in retrieve_ms]}
+    if system.can_answer and sample:
+        replies = _answer_all(system, sample, progress)
+        answer_row, answer_detail = answer_metrics(sample, replies, targets)
+        row.update(answer_row)
+        detail.update(answer_detail)
+        latency["first_token"] = [r.ttft_ms for r in replies if r.ttft_ms is not None]
+        latency["total"] = [round(r.total_ms, 1) for r in replies]
+    return row, detail, latency, scores
+
+
+def _answer_all(system: System, sample: list[Question], progress: bool) -> list[SystemAnswer]:
+    replies = []
+    bar = _bar(progress, len(sample), f"{system.name}: answers", "q")
+    try:
+        for q in sample:
+            replies.append(system.answer(q.text))
+            bar.update()
+    finally:
+        bar.close()
+    return replies
+
+
+def holds_evidence(unit: Unit, target: Target) -> bool:
+    """A handed unit holds the evidence if it contains a whole evidence sentence, or the whole
+    answer span when a chunk boundary cut that sentence (the answerer could still read it)."""
+    return any(
+        aid == unit.article_id and unit.start <= start and end <= unit.end
+        for aid, start, end in (*target.ranges, *target.spans)
+    )
+
+
+def answer_metrics(
+    sample: Sequence[Question], replies: Sequence[SystemAnswer], targets: dict[str, Target]
+) -> tuple[dict[str, float | None], dict[str, Any]]:
+    """Answer, citation and refusal metrics over the answered sample.
+
+    A citation is on evidence when it names a gold evidence sentence; an answer's claims are all
+    supported when each carries a marker of such a citation (no NLI model exists offline, so
+    "supporting" is judged against the gold evidence). Citation metrics count only answered
+    (not refused) answerable questions whose evidence sentence is known.
+    """
+    correct: list[bool] = []
+    correct_spans: list[bool] = []
+    correct_alt: list[bool] = []
+    refused_answerable: list[bool] = []
+    refused_unanswerable: list[bool] = []
+    cited_total = cited_ok = 0
+    supported: list[bool] = []
+    can_cite = any(r.citations is not None for r in replies)
+    for q, reply in zip(sample, replies, strict=True):
+        if q.impossible:
+            refused_unanswerable.append(reply.refused)
+            continue
+        refused_answerable.append(reply.refused)
+        target = targets[q.id]
+        if q.gold_answers:
+            text = "" if reply.refused else reply.text
+            spans = (*q.answers, *target.answers)
+            correct.append(M.answer_matches(text, (*spans, *q.answers_alt)))
+            if q.answers:
+                correct_spans.append(M.answer_matches(text, spans))
+            if q.answers_alt:
+                correct_alt.append(M.answer_matches(text, q.answers_alt))
+        if reply.refused or reply.citations is None or not target.sentences:
+            continue
+        good = {
+            c.n for c in reply.citations if (c.article_id, c.sentence_index) in target.sentences
+        }
+        cited_total += len(reply.citations)
+        cited_ok += len(good)
+        supported.append(M.claims_supported(reply.text, good, {c.n for c in reply.citations}))
+    row: dict[str, float | None] = {
+        "answer_accuracy": M.mean(correct),
+        "citation_precision": M.ratio(cited_ok, cited_total) if can_cite else None,
+        "citation_recall": M.mean(supported) if can_cite else None,
+        "refusal_accuracy": M.mean(refused_unanswerable),
+        "false_refusal_rate": M.mean(refused_answerable),
+        "prompt_tokens_mean": M.mean(r.prompt_tokens for r in replies),
+        "ttft_ms_p50": M.percentile((r.ttft_ms for r in replies), 50),
+        "ttft_ms_p95": M.percentile((r.ttft_ms for r in replies), 95),
+    }
+    detail = {
+        "answer_questions": len(replies),
+        "answer_accuracy_spans": M.mean(correct_spans),
+        "answer_accuracy_alt": M.mean(correct_alt),
+        "citations": cited_total,
+        "citations_on_evidence": cited_ok,
+        "cited_answers": len(supported),
+        "prompt_tokens_max": max(
+            (r.prompt_tokens for r in replies if r.prompt_tokens), default=None
+        ),
+        "total_ms_p50": M.percentile((r.total_ms for r in replies), 50),
+        "total_ms_p95": M.percentile((r.total_ms for r in replies), 95),
+        "examples": [
+            {
+                "question": q.text,
+                "answer": r.text[:300],
+                "refused": r.refused,
+                "gold": list(q.gold_answers[:3]),
+                "impossible": q.impossible,
+            }
+            for q, r in list(zip(sample, replies, strict=True))[:5]
+        ],
+    }
+    return row, detail
+
+
+__all__ = [
+    "SYSTEM_METRICS",
+    "answer_metrics",
+    "embedding_cache_path",
+    "holds_evidence",
+    "run_eval",
+    "sample_questions",
+]

@@ -1,0 +1,179 @@
+"""The UI's handlers over fakes: event order, follow-ups, errors kept to their own session."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from ui_fixtures import (
+    KIRBY_QUESTION,
+    FakeAssistant,
+    FakeIngestor,
+    FakeStore,
+    fake_services,
+    sample_articles,
+)
+
+from kutip.errors import ConfigError
+from ui.app import Handlers, build_app, parse_auth
+from ui.state import Session, Workspace
+
+
+def make_handlers(tmp_path: Path, **kwargs: Any) -> tuple[Handlers, FakeStore, FakeAssistant]:
+    settings, store, assistant = fake_services(tmp_path, sample_articles(), **kwargs)
+    workspace = Workspace(
+        settings,
+        store,
+        assistant,
+        FakeIngestor,
+        lambda name: (FakeStore(), FakeAssistant(FakeStore())),
+    )
+    return Handlers(workspace, settings, tmp_path / "uploads"), store, assistant
+
+
+def run_ask(handlers: Handlers, question: str, session: Session, **kw: Any) -> list[tuple]:
+    args = {"collection": "kutip", "use_llm": False, "evidence_k": 3, "answer_language": "auto"}
+    args.update(kw)
+    return list(handlers.ask(question, session=session, **args))
+
+
+def assert_cited_answer(output: tuple) -> None:
+    bubble = output[1][-1]["content"]
+    assert 'class="kutip-cite"' in bubble and "kutip-refusal" not in bubble, bubble
+
+
+def test_evidence_shows_before_the_first_token_then_the_cited_answer(tmp_path: Path) -> None:
+    handlers, _, assistant = make_handlers(tmp_path)
+    session = Session()
+    outputs = run_ask(
+        handlers, KIRBY_QUESTION, session, use_llm=True, evidence_k=4, answer_language="en"
+    )
+    # 1: question echoed + "Searching"; 2: evidence panel; 3..: tokens; last: final answer.
+    first, evidence, *tokens, final = outputs
+    assert "Searching" in first[1][-1]["content"]
+    assert "Evidence found" in evidence[2] and 'id="kutip-src-0-1"' in evidence[2]
+    assert "writing the answer" in evidence[1][-1]["content"]
+    assert tokens and all(isinstance(t[2], dict) for t in tokens)  # panel skipped per token
+    chat, panel = final[1], final[2]
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    assert_cited_answer(final)
+    assert "Kirby" in chat[-1]["content"]
+    assert "Sources" in panel and "<mark" in panel and "Kirby" in panel
+    assert "Answered" in final[3]
+    call = assistant.calls[-1]
+    assert (call.use_llm, call.evidence_k, call.answer_language) == (True, 4, "en")
+    assert session.turns[0].done and session.turns[0].citations
+
+
+def test_follow_up_gets_the_conversation_and_shows_the_rewrite(tmp_path: Path) -> None:
+    handlers, _, assistant = make_handlers(tmp_path)
+    session = Session()
+    run_ask(handlers, KIRBY_QUESTION, session)
+    final = run_ask(handlers, "and what did he say next?", session)[-1]
+    assert assistant.calls[-1].history == [(KIRBY_QUESTION, session.turns[0].answer)]
+    assert "Searched for" in final[1][-1]["content"]
+    assert len(final[1]) == 4
+    assert 'id="kutip-src-1-1"' in final[2] and 'id="kutip-src-0-1"' in final[2]
+
+
+def test_refusal_looks_like_one(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    final = run_ask(handlers, "nothing about football?", Session())[-1]
+    assert 'class="kutip-refusal"' in final[1][-1]["content"]
+    assert "Closest passages" in final[2]
+    assert "No answer in the articles" in final[3]
+
+
+def test_one_sessions_error_does_not_break_another(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    bad, good = Session(), Session()
+    results: dict[str, list[tuple]] = {}
+
+    def ask(name: str, question: str, session: Session) -> None:
+        results[name] = run_ask(handlers, question, session)
+
+    threads = [
+        threading.Thread(target=ask, args=("bad", "boom: who denied ground troops?", bad)),
+        threading.Thread(target=ask, args=("good", KIRBY_QUESTION, good)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    bad_final, good_final = results["bad"][-1], results["good"][-1]
+    assert "This question failed" in bad_final[1][-1]["content"]
+    assert "RuntimeError" in bad_final[3] and "exploded" not in bad_final[3]  # no internals
+    assert_cited_answer(good_final)
+    # The failed session keeps working, and its failed turn is not fed back as history.
+    again = run_ask(handlers, KIRBY_QUESTION, bad)[-1]
+    assert_cited_answer(again)
+    assert bad.history() == [(KIRBY_QUESTION, bad.turns[-1].answer)]
+
+
+def test_empty_question_changes_nothing(tmp_path: Path) -> None:
+    handlers, _, assistant = make_handlers(tmp_path)
+    outputs = run_ask(handlers, "   ", Session())
+    assert len(outputs) == 1 and "Type a question" in outputs[0][3]
+    assert assistant.calls == []
+
+
+def test_upload_list_view_and_delete(tmp_path: Path) -> None:
+    handlers, store, _ = make_handlers(tmp_path, max_input_bytes=5_000)
+    cache = tmp_path / "gradio"
+    cache.mkdir()
+    good = cache / "Berita baru.txt"
+    good.write_text("Menteri <script>x</script> membantah rencana itu.", encoding="utf-8")
+    big = cache / "besar.txt"
+    big.write_bytes(b"x" * 6_000)
+    request = SimpleNamespace(session_hash="abc")
+    status, table, pick, viewer, files, urls = handlers.add_articles(
+        [str(good), str(big)],
+        "not-a-url https://offline.test/rss",
+        "kutip",
+        request,  # type: ignore[arg-type]
+    )
+    assert "added 1" in status and "besar.txt: 6 KB is over the upload limit of 5 KB" in status
+    assert "not-a-url: not an http(s) URL" in status
+    assert "https://offline.test/rss: network unreachable" in status
+    assert "kutip-status-error" in status  # partial failure is shown as such
+    assert "Berita baru" in table and "&lt;script&gt;" in viewer and "<script>" not in viewer
+    new_id = next(a.id for a in store.list_articles() if a.title == "Berita baru")
+    assert pick.value == new_id and files is None and urls == ""
+    staged = FakeIngestor.calls[-1][0]
+    assert Path(staged).parent.parent == tmp_path / "uploads" and Path(staged).name == good.name
+
+    assert "membantah" in handlers.show_article(new_id, "kutip")
+    status, table, pick, viewer = handlers.delete_article(new_id, "kutip")
+    assert "Deleted" in status and "Berita baru" not in table
+    assert store.get_article(new_id) is None
+    status, *_ = handlers.delete_article(new_id, "kutip")
+    assert "already gone" in status
+
+
+def test_collections_switch_and_reject_bad_names(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    chooser, table, _, _, status = handlers.choose_collection("arsip-2024")
+    assert chooser.value == "arsip-2024" and "No articles" in table
+    assert "arsip-2024" in handlers.workspace.collections()
+    chooser, *_, status = handlers.choose_collection("../x")
+    assert chooser.value == "kutip" and "3-64 characters" in status
+
+
+def test_build_app_constructs_without_serving(tmp_path: Path) -> None:
+    settings, store, assistant = fake_services(tmp_path, sample_articles())
+    app = build_app(settings, store, assistant, FakeIngestor, upload_dir=tmp_path / "u")
+    names = {d.api_name for d in app.fns.values() if d.api_name}
+    assert {"ask", "add_articles", "delete_article", "list_articles", "show_article"} <= names
+
+
+def test_parse_auth(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KUTIP_AUTH", raising=False)
+    assert parse_auth(None) is None
+    assert parse_auth("ana:rahasia:123") == ("ana", "rahasia:123")
+    monkeypatch.setenv("KUTIP_AUTH", "budi:pw")
+    assert parse_auth(None) == ("budi", "pw")
+    with pytest.raises(ConfigError):
+        parse_auth("no-colon")
