@@ -23,15 +23,7 @@ RETRIEVAL_METRICS = ("ndcg@10", "recall@1", "recall@5", "recall@10", "recall@100
 
 _ARTICLES = frozenset({"a", "an", "the"})
 _DIGIT_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
-_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?!\[)")
-_REFUSAL = re.compile(
-    r"\b(?:(?:i\s+)?(?:do\s*n[o']?t|don'?t|cannot|can'?t)\s+(?:know|find|answer|tell|determine)"
-    r"|no\s+(?:information|mention|answer)|not\s+(?:mentioned|stated|provided|specified)"
-    r"|tidak\s+(?:tahu|diketahui|ditemukan|disebutkan|ada\s+informasi)"
-    r"|tidak\s+dapat\s+(?:menjawab|menemukan))\b",
-    re.IGNORECASE,
-)
+_MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -48,9 +40,10 @@ def normalize_answer(text: str) -> str:
 def answer_matches(reply: str, golds: Iterable[str]) -> bool:
     """True when some gold answer's tokens appear contiguously in the reply (or they are equal).
 
-    Token containment rather than substring, so the gold ``1`` does not match a reply ``10``.
+    Token containment rather than substring, so the gold ``1`` does not match a reply ``10``;
+    citation markers are removed first, so ``[1]`` is not an answer ``1``.
     """
-    reply_tokens = normalize_answer(reply).split()
+    reply_tokens = normalize_answer(_MARKER.sub(" ", reply)).split()
     for gold in golds:
         gold_tokens = normalize_answer(gold).split()
         if gold_tokens and _contains(reply_tokens, gold_tokens):
@@ -63,58 +56,24 @@ def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     return any(list(haystack[i : i + n]) == list(needle) for i in range(len(haystack) - n + 1))
 
 
-def looks_like_refusal(reply: str) -> bool:
-    """A plain-text reply that declines ("I don't know", "tidak disebutkan", or nothing at all).
-
-    Only for systems without a refusal flag (the naive recipe); kutip reports ``refused`` itself.
-    """
-    return not reply.strip() or bool(_REFUSAL.search(reply))
-
-
 # --- citations -------------------------------------------------------------------------------
 
 
-def citation_markers(text: str) -> list[int]:
-    """The ``[n]`` numbers in a text, in order (``[1, 2]`` and ``[1][2]`` both give 1, 2)."""
-    return [int(n) for group in _MARKER.findall(text) for n in re.split(r"\s*[,;]\s*", group)]
-
-
-def split_claims(answer: str) -> list[str]:
-    """Sentences of an answer, each a claim; fragments under three words join their neighbour.
-
-    A marker after the full stop (``... it. [1]``) stays with the sentence before it.
-    """
-    parts = [p.strip() for p in _SENTENCE_END.split(answer.strip()) if p.strip()]
-    claims: list[str] = []
-    carry = ""
-    for part in parts:
-        part = f"{carry} {part}".strip() if carry else part
-        words = re.findall(r"\w+", _MARKER.sub(" ", part))
-        if len(words) < 3:
-            carry = part
-            continue
-        claims.append(part)
-        carry = ""
-    if carry:
-        if claims:
-            claims[-1] = f"{claims[-1]} {carry}"
-        else:
-            claims.append(carry)
-    return claims
-
-
 def claims_supported(answer: str, supporting: set[int], cited: set[int]) -> bool:
-    """Whether every claim carries at least one citation marker that ``supporting`` holds.
+    """Whether every claim (answer sentence, split as kutip's citation check splits it) carries
+    at least one marker that ``supporting`` holds.
 
-    ``cited`` are the numbers the answer's citations use; an answer without any marker in its
-    text but with citations and a single claim counts its citations for that claim.
+    ``cited`` are the numbers the answer's citations use: an answer whose text has no marker at
+    all but which has citations and a single claim counts its citations for that claim.
     """
+    from qa.citations import split_claims
+
     claims = split_claims(answer)
     if not claims:
         return False
-    if not citation_markers(answer) and len(claims) == 1:
+    if len(claims) == 1 and not claims[0][1]:
         return bool(cited & supporting)
-    return all(set(citation_markers(claim)) & supporting for claim in claims)
+    return all(set(numbers) & supporting for _, numbers in claims)
 
 
 # --- retrieval -------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def format_significance(result: dict[str, Any], tablefmt: str = "simple") -> str
 
 
 def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
-    """Write ``report.md``, ``metrics.png``, ``latency.png`` and ``result.json`` into ``out_dir``."""
+    """Write ``report.md``, ``metrics.png``, ``latency.png`` and ``result.json`` to ``out_dir``."""
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     (out / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
@@ -121,7 +121,10 @@ def _plot_metrics(result: dict[str, Any], out: Path) -> Path | None:
     systems = result["systems"]
     groups = [
         (title, [m for m in metrics if any(systems[s].get(m) is not None for s in systems)])
-        for title, metrics in (("retrieval and evidence", _RETRIEVAL_PLOT), ("answers", _ANSWER_PLOT))
+        for title, metrics in (
+            ("retrieval and evidence", _RETRIEVAL_PLOT),
+            ("answers", _ANSWER_PLOT),
+        )
     ]
     groups = [(t, ms) for t, ms in groups if ms]
     if not groups:

@@ -130,7 +130,8 @@ def _limit(questions: list[Question], limit: int | None, seed: int) -> list[Ques
     return [q for i, q in enumerate(questions) if i in chosen]
 
 
-def _bar(progress: bool, total: int, desc: str, unit: str) -> Any:
+def progress_bar(progress: bool, total: int, desc: str, unit: str) -> Any:
+    """A tqdm bar on stderr that disappears when done (or a silent one)."""
     from tqdm import tqdm
 
     return tqdm(
@@ -157,7 +158,7 @@ def _build_index(
             SourceDocument(key=p.key, title=p.title, text=p.text, source=evalset.name)
             for p in evalset.passages
         ]
-    bar = _bar(progress, len(docs), f"indexing {evalset.name}", "article")
+    bar = progress_bar(progress, len(docs), f"indexing {evalset.name}", "article")
 
     def tick(done: int, total: int, label: str) -> None:
         bar.total = total
@@ -261,7 +262,7 @@ def _run_system(
     run: dict[str, list[str]] = {}
     hits: dict[int, list[bool]] = {1: [], 5: []}
     retrieve_ms: list[float] = []
-    bar = _bar(progress, len(retrieval_qs), f"{system.name}: retrieval", "q")
+    bar = progress_bar(progress, len(retrieval_qs), f"{system.name}: retrieval", "q")
     try:
         for q in retrieval_qs:
             result = system.retrieve(q.text, RETRIEVE_DEPTH)
@@ -299,7 +300,7 @@ def _run_system(
 
 def _answer_all(system: System, sample: list[Question], progress: bool) -> list[SystemAnswer]:
     replies = []
-    bar = _bar(progress, len(sample), f"{system.name}: answers", "q")
+    bar = progress_bar(progress, len(sample), f"{system.name}: answers", "q")
     try:
         for q in sample:
             replies.append(system.answer(q.text))

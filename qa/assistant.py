@@ -206,6 +206,7 @@ class Assistant:
             by_n,
             self.store.embeddings.embed_documents,
             floor=self.settings.citation_floor,
+            question=answer.standalone_question or answer.question,
         )
         answer.notes.extend(result.notes)
         answer.refused = result.refused

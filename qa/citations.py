@@ -4,8 +4,8 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
 1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``),
 2. every name in the claim that occurs somewhere in the evidence occurs in *this* sentence
    (names the model translated, and so occur nowhere, are not held against it), and
-3. the claim and the sentence are close in the multilingual embedding space: above
-   ``floor`` and within ``margin`` of the best evidence sentence for that claim.
+3. the claim (read with its question) and the sentence are close in the multilingual
+   embedding space: above ``floor`` and within ``margin`` of the best evidence sentence for that claim.
 A failed citation moves to the best sentence that passes all three, or is dropped; a claim left
 without support is removed, and an answer with no supported claim becomes a refusal.
 Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.
@@ -144,13 +144,18 @@ def check_citations(
     embed: Callable[[list[str]], list[list[float]]],
     floor: float,
     margin: float = 0.05,
+    question: str = "",
 ) -> CheckResult:
     """Verify, move or drop citations; see the module docstring for the rules."""
     by_n = {e.n: e for e in evidence}
     claims = split_claims(answer)
     if not claims:
         return CheckResult("", [], True, ["empty answer"])
-    claim_vectors = np.asarray(embed([c for c, _ in claims]), dtype=np.float32)
+    # A terse claim ("2000", "John Kirby") means little alone: it is compared in the context of
+    # the question it answers, as the sentence it cites was retrieved for that question.
+    claim_vectors = np.asarray(
+        embed([f"{question} {c}".strip() for c, _ in claims]), dtype=np.float32
+    )
     all_names = set().union(*(names_in(e.text) for e in evidence)) if evidence else set()
     notes: list[str] = []
     kept: list[CheckedClaim] = []

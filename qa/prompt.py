@@ -22,10 +22,10 @@ ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     [
         (
             "system",
-            "Answer the question using only the numbered sentences. Reply in {language}, in one "
-            "or two short sentences, translating names of things into {language}. End every "
-            "claim with the number of the sentence it comes from, like [1]. If the sentences "
-            "do not answer the question, reply only: " + NOT_FOUND,
+            "Answer the question using only the numbered sentences. Reply in {language}, in "
+            "one or two short complete sentences, translating names of things into {language}. "
+            "End every claim with the number of the sentence it comes from, like [1]. If the "
+            "sentences do not answer the question, reply only: " + NOT_FOUND,
         ),
         ("human", "{evidence}\n\nQuestion: {question}"),
     ]

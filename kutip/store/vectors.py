@@ -108,12 +108,9 @@ class VectorCollection:
     def search(
         self, vector: Sequence[float], k: int, where: dict[str, Any] | None
     ) -> list[tuple[str, dict[str, Any], float]]:
-        """``(id, metadata, cosine similarity)`` best first."""
-        count = self._collection.count()
-        if count == 0:
-            return []
+        """``(id, metadata, cosine similarity)`` best first (fewer when the collection is small)."""
         hits = self.store.similarity_search_by_vector_with_relevance_scores(
-            list(vector), k=min(k, count), filter=where
+            list(vector), k=k, filter=where
         )
         return [(str(doc.id), dict(doc.metadata), 1.0 - float(dist)) for doc, dist in hits]
 

@@ -1,0 +1,126 @@
+"""Arguments and printing for ``kutip eval`` and ``kutip bench`` (``cli/main.py`` wires them in).
+
+Kept beside the evaluation code so the flags and the library signatures change together;
+``cli/main.py`` adds the common store/model flags and builds the settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from kutip.config import Settings
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        values = [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected numbers like 1000,10000: {text!r}") from exc
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive numbers: {text!r}")
+    return values
+
+
+def _names(text: str) -> list[str]:
+    return [] if text.strip().lower() in ("", "none") else [x.strip() for x in text.split(",")]
+
+
+def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    """Flags of ``kutip eval`` or ``kutip bench`` (``command`` says which)."""
+    parser.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    parser.add_argument("--no-llm", action="store_true", help="no answer model")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    if command == "eval":
+        parser.add_argument(
+            "--dataset", required=True, help="SQuAD v2 JSON, BEIR folder, or questions JSONL"
+        )
+        parser.add_argument(
+            "--answers", type=int, default=60, help="questions answered in full (default 60)"
+        )
+        parser.add_argument(
+            "--baseline",
+            type=_names,
+            default=["bm25", "naive"],
+            help="baselines to run beside kutip: bm25,naive (default) or none",
+        )
+        parser.add_argument("--json", dest="json_out", help="write the results JSON here")
+        parser.add_argument("--report", help="write a Markdown report with plots into this folder")
+        parser.add_argument(
+            "--articles", action="append", help="articles to ingest for a JSONL set (repeatable)"
+        )
+        parser.add_argument("--split", help="BEIR qrels split (default: dev, else test)")
+        parser.add_argument("--limit", type=int, help="evaluate a seeded sample of N questions")
+    else:
+        parser.add_argument(
+            "--data",
+            action="append",
+            help="SQuAD JSON files or folders (default: $KUTIP_EVALDATA or ../shared/evaldata)",
+        )
+        parser.add_argument(
+            "--sizes",
+            type=_ints,
+            default=[1000, 10000, 50000],
+            help="store sizes in articles (default 1000,10000,50000; 50k takes hours the "
+            "first time, see eval/bench.py)",
+        )
+        parser.add_argument("--ingest-articles", type=int, default=100)
+        parser.add_argument("--queries", type=int, default=50)
+        parser.add_argument("--answers", type=int, default=10)
+        parser.add_argument("--workdir", help="keep the bench stores here for reruns")
+        parser.add_argument(
+            "--out", default="kutip-bench", help="folder for bench.json and bench.md"
+        )
+
+
+def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.report import format_significance, format_table, write_report
+    from eval.runner import run_eval
+
+    result = run_eval(
+        args.dataset,
+        settings,
+        answers=args.answers,
+        baselines=args.baseline,
+        seed=args.seed,
+        limit=args.limit,
+        collection=args.collection,
+        articles=args.articles or (),
+        split=args.split,
+        progress=not args.quiet,
+    )
+    print(f"{result['dataset']}: {result['dataset_info']['retrieval_questions']} questions")
+    print(format_table(result))
+    if result["significance"]:
+        print()
+        print(format_significance(result))
+    if args.json_out:
+        out = Path(args.json_out).expanduser()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        print(f"JSON: {out}", file=sys.stderr)
+    if args.report:
+        print(f"report: {write_report(result, args.report)}", file=sys.stderr)
+    return 0
+
+
+def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.bench import format_bench, run_bench, write_bench
+
+    result = run_bench(
+        settings,
+        data=args.data or (),
+        sizes=args.sizes,
+        ingest_articles=args.ingest_articles,
+        queries=args.queries,
+        answers=args.answers,
+        seed=args.seed,
+        workdir=args.workdir,
+        progress=not args.quiet,
+    )
+    print(format_bench(result))
+    json_path, md_path = write_bench(result, args.out)
+    print(f"written: {json_path}, {md_path}", file=sys.stderr)
+    return 0
