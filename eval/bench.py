@@ -41,7 +41,7 @@ from typing import Any
 
 from eval import metrics as M
 from eval.datasets import Question, load_squad
-from eval.runner import embedding_cache_path
+from eval.runner import embedding_cache_path, model_name
 from kutip.config import Settings
 from kutip.errors import InputError
 from kutip.models.embeddings import CachedEmbeddings, make_embeddings
@@ -397,7 +397,7 @@ def run_bench(
     result: dict[str, Any] = {
         "config": {
             "embedding": settings.embedding,
-            "llm": settings.llm if chat_model is not None else "none",
+            "llm": model_name(settings, chat_model),
             "sizes": sizes,
             "seed": seed,
             "data": [str(p) for p in (*dev, *train)],

@@ -139,10 +139,11 @@ def _python_metric(metric: str, rels: Mapping[str, int], ranking: Sequence[str])
 
 
 def ndcg_at_k(ranking: Sequence[str], rels: Mapping[str, int], k: int) -> float:
-    """nDCG with gains ``2^rel - 1`` and ``log2(rank + 1)`` discounts (ranx's default)."""
-    dcg = sum((2 ** rels.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranking[:k]))
+    """nDCG with linear gains ``rel`` and ``log2(rank + 1)`` discounts (ranx's and trec_eval's
+    ``ndcg``; identical to the exponential form for binary relevance)."""
+    dcg = sum(rels.get(d, 0) / math.log2(i + 2) for i, d in enumerate(ranking[:k]))
     ideal = sorted((g for g in rels.values() if g > 0), reverse=True)[:k]
-    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
     return dcg / idcg if idcg else 0.0
 
 

@@ -111,7 +111,7 @@ def run_eval(
     result["index"] = build
     result["config"] = {
         "embedding": settings.embedding,
-        "llm": settings.llm if chat_model is not None else "none",
+        "llm": model_name(settings, chat_model),
         "evidence_k": settings.evidence_k,
         "retrieve_k": settings.retrieve_k,
         "depth": RETRIEVE_DEPTH,
@@ -121,6 +121,13 @@ def run_eval(
         "collection": collection,
     }
     return result
+
+
+def model_name(settings: Settings, chat_model: Any) -> str:
+    """What answered: the configured backend, or the class of a model passed in directly."""
+    if chat_model is None:
+        return "none"
+    return settings.llm if settings.llm != "none" else type(chat_model).__name__
 
 
 def _limit(questions: list[Question], limit: int | None, seed: int) -> list[Question]:

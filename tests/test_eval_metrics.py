@@ -42,9 +42,9 @@ def test_ndcg_recall_mrr_by_hand():
 
 
 def test_graded_ndcg_by_hand():
-    # Ranking b, a with a=2, b=1: DCG = (2^1-1)/1 + (2^2-1)/log2(3) = 1 + 1.892789 = 2.892789;
-    # IDCG = 3/1 + 1/log2(3) = 3.630930; nDCG = 0.796707
-    assert M.ndcg_at_k(["b", "a"], {"a": 2, "b": 1}, 10) == pytest.approx(0.796707, abs=1e-6)
+    # Ranking b, a with a=2, b=1, linear gains: DCG = 1/1 + 2/log2(3) = 1 + 1.261860 = 2.261860;
+    # IDCG = 2/1 + 1/log2(3) = 2.630930; nDCG = 0.859719
+    assert M.ndcg_at_k(["b", "a"], {"a": 2, "b": 1}, 10) == pytest.approx(0.859719, abs=1e-6)
 
 
 def _retrieval_case() -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
@@ -56,7 +56,7 @@ def _retrieval_case() -> tuple[dict[str, dict[str, int]], dict[str, list[str]]]:
 def test_retrieval_scores_python_engine_in_sorted_query_order():
     qrels, run = _retrieval_case()
     scores = M.retrieval_scores(qrels, run, engine="python")
-    assert scores["ndcg@10"] == pytest.approx([1.0, 0.650921, 0.796707], abs=1e-6)
+    assert scores["ndcg@10"] == pytest.approx([1.0, 0.650921, 0.859719], abs=1e-6)
     assert scores["recall@1"] == [1.0, 0.0, 0.5]
     assert scores["mrr@10"] == [1.0, 0.5, 1.0]
 
@@ -74,7 +74,7 @@ def test_ranx_engine_agrees_with_hand_values():
     python = M.retrieval_scores(qrels, run, engine="python")
     for metric in M.RETRIEVAL_METRICS:
         assert ranx[metric] == pytest.approx(python[metric], abs=1e-9), metric
-    assert ranx["ndcg@10"] == pytest.approx([0.0, 0.650921, 0.796707], abs=1e-6)
+    assert ranx["ndcg@10"] == pytest.approx([0.0, 0.650921, 0.859719], abs=1e-6)
 
 
 def test_paired_tests_by_hand():

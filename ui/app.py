@@ -44,13 +44,21 @@ from ui.uploads import human_size, session_folder, split_urls, stage_uploads
 
 log = logging.getLogger("kutip.ui")
 
-EXAMPLES = [
+FALLBACK_EXAMPLES = [
     "who denied ground troop plans?",
     "How many US military personnel were sent to Iraq?",
-    "What did the Air Force memo say?",
     "What did the White House share by accident?",
 ]
-"""Questions the bundled sample article answers (shown as clickable examples)."""
+
+
+def example_questions() -> list[str]:
+    """Questions the bundled sample article answers (``kutip.demo`` owns the list)."""
+    try:
+        from kutip.demo import EXAMPLE_QUESTIONS
+    except ImportError:
+        return list(FALLBACK_EXAMPLES)
+    return list(EXAMPLE_QUESTIONS) or list(FALLBACK_EXAMPLES)
+
 
 ANSWER_LANGUAGES = [
     ("Same as the question", "auto"),
@@ -64,7 +72,7 @@ AskOutputs = tuple[Any, Any, Any, Any, Session]
 def sample_article_path() -> Path | None:
     """The bundled demo article, when the installed package ships one."""
     try:
-        from kutip.demo import sample_article_path as find  # type: ignore[import-not-found]
+        from kutip.demo import sample_article_path as find
     except ImportError:
         return None
     path = Path(find())
@@ -88,9 +96,9 @@ def _panel(session: Session) -> str:
 
 
 def _refresh_sources(turn: Turn, turn_no: int, services: Services | None) -> None:
-    refs = [*turn.evidence, *turn.citations]
+    ids = [e.article_id for e in turn.evidence] + [c.article_id for c in turn.citations]
     articles: Mapping[str, ArticleLike | None] = (
-        _fetch_articles(services.store, [r.article_id for r in refs]) if services else {}
+        _fetch_articles(services.store, ids) if services else {}
     )
     turn.sources_html = render.render_turn_sources(turn, turn_no, articles)
 
@@ -145,6 +153,7 @@ class Handlers:
         session.turns.append(turn)
         turn_no = len(session.turns) - 1
         services: Services | None = None
+        total: float | None = None
         yield (
             "",
             render.chat_messages(session.turns),
@@ -197,9 +206,9 @@ class Handlers:
                     turn.standalone = answer.standalone_question or turn.standalone
                     turn.notes = list(answer.notes)
                     turn.done = True
+                    total = (answer.timings_ms or {}).get("total")
             if not turn.done:
                 raise KutipError("the answer stream ended without an answer")
-            total = (event.answer.timings_ms or {}).get("total") if turn.done else None
             status = "Answered" + (f" in {total / 1000:.1f} s" if total else "")
             status_html = render.render_status(
                 "No answer in the articles" if turn.refused else status, "ok"
@@ -338,7 +347,8 @@ class Handlers:
             failed = [str(e) for e in report.failed]
             lines = [f"{services.collection}: {report.summary()}", *problems, *failed]
             kind = "error" if (failed or problems) else "ok"
-            select = (report.added or report.updated or report.skipped or [None])[0]
+            touched = [*report.added, *report.updated, *report.skipped]
+            select = touched[0] if touched else None
             table, pick, viewer = self._article_outputs(services, select)
             return (render.render_status("\n".join(lines), kind), table, pick, viewer, None, "")
         except Exception as error:
@@ -459,7 +469,7 @@ def build_app(
                         stop_button = gr.Button("Stop", size="sm", elem_id="kutip-stop")
                         clear_button = gr.Button("New conversation", size="sm", elem_id="kutip-new")
                     gr.Examples(
-                        examples=[[q] for q in EXAMPLES],
+                        examples=[[q] for q in example_questions()],
                         inputs=[question],
                         label="Examples (bundled sample article)",
                     )
@@ -546,11 +556,20 @@ def build_app(
         stop_button.click(
             None, None, None, cancels=[ask_event, click_event], api_visibility="private"
         )
+        reset_outputs = [chatbot, sources, status, session]
         clear_button.click(
             handlers.new_conversation,
             None,
-            [chatbot, sources, status, session],
+            reset_outputs,
             api_name="new_conversation",
+            cancels=[ask_event, click_event],
+        )
+        # The Chatbot's own trash button empties the bubbles; forget the conversation with them.
+        chatbot.clear(
+            handlers.new_conversation,
+            None,
+            reset_outputs,
+            api_visibility="private",
             cancels=[ask_event, click_event],
         )
 

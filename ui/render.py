@@ -308,6 +308,7 @@ def render_turn_sources(
     turn: Turn, turn_no: int, articles: Mapping[str, ArticleLike | None]
 ) -> str:
     """The sources section of one turn: cards for what the answer cites (or could cite)."""
+    refs: list[SourceLike]
     if turn.error:
         heading, refs, note = "No sources", [], "This question failed before an answer."
     elif not turn.done:

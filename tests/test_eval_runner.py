@@ -1,0 +1,223 @@
+"""``run_eval`` end to end on tiny fixtures (hash embedder), plus its pieces by hand."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from eval.baselines import Cited, SystemAnswer, Unit
+from eval.datasets import Question, load_squad
+from eval.runner import SYSTEM_METRICS, answer_metrics, holds_evidence, run_eval, sample_questions
+from eval.targets import Target
+from ingest.pipeline import Ingestor
+from kutip.errors import InputError
+from kutip.schema import SourceDocument
+
+FIXTURES = Path(__file__).parent / "fixtures" / "eval"
+SQUAD = FIXTURES / "tiny-squad.json"
+
+
+def _check_shape(result: dict) -> None:
+    json.dumps(result)  # serialisable as is
+    assert set(result["systems"]) == {"kutip", "bm25", "naive"}
+    for name, row in result["systems"].items():
+        assert list(row) == list(SYSTEM_METRICS), name
+        for metric, value in row.items():
+            assert value is None or isinstance(value, float), (name, metric)
+            if value is not None and not metric.startswith(("prompt", "ttft")):
+                assert 0.0 <= value <= 1.0, (name, metric, value)
+        if row["recall@1"] is not None:
+            assert row["recall@1"] <= row["recall@5"] <= row["recall@10"] <= row["recall@100"]
+
+
+def test_run_eval_squad_without_llm(make_settings):
+    settings = make_settings(relevance_floor=0.0)
+    result = run_eval(SQUAD, settings, answers=8, progress=False, metrics_engine="python")
+    _check_shape(result)
+    assert result["dataset"] == "tiny-squad"
+    info = result["dataset_info"]
+    assert info["passages"] == 3 and info["questions"] == 8
+    assert info["retrieval_questions"] == 6 and info["evidence_questions"] == 6
+    assert info["answer_sample"] == {"answerable": 6, "unanswerable": 2}
+    kutip, bm25, naive = (result["systems"][s] for s in ("kutip", "bm25", "naive"))
+    # Three distinct passages: every system finds the right one within the top 5.
+    for row in (kutip, bm25, naive):
+        assert row["recall@5"] >= 0.8 and row["ndcg@10"] >= 0.8
+    # bm25 has no answerer; the naive recipe needs a model; kutip answers extractively.
+    assert bm25["evidence_hit@1"] is None and bm25["answer_accuracy"] is None
+    assert naive["evidence_hit@5"] is not None and naive["answer_accuracy"] is None
+    assert kutip["evidence_hit@5"] is not None and kutip["answer_accuracy"] is not None
+    assert kutip["citation_precision"] is not None and kutip["refusal_accuracy"] is not None
+    assert kutip["ttft_ms_p50"] is None and kutip["prompt_tokens_mean"] is None  # no model
+    # Floor 0: the extractive mode never refuses, and always cites.
+    assert kutip["false_refusal_rate"] == 0.0 and kutip["refusal_accuracy"] == 0.0
+    assert set(result["significance"]) == {"bm25", "naive"}
+    assert result["index"]["embedding_cache"]["misses"] > 0
+
+    again = run_eval(SQUAD, settings, answers=0, baselines=(), progress=False)
+    assert again["index"]["embedding_cache"]["misses"] == 0  # a rerun only looks vectors up
+    assert set(again["systems"]) == {"kutip"} and again["significance"] == {}
+    assert again["systems"]["kutip"]["ndcg@10"] == pytest.approx(kutip["ndcg@10"])
+
+
+def test_run_eval_with_a_chat_model(make_settings):
+    reply = AIMessage("Rina Wulandari opened twelve shelters [1].")
+    model = GenericFakeChatModel(messages=itertools.cycle([reply]))
+    settings = make_settings(relevance_floor=0.0, citation_floor=0.0)
+    result = run_eval(
+        SQUAD, settings, answers=8, progress=False, chat_model=model, metrics_engine="python"
+    )
+    _check_shape(result)
+    naive = result["systems"]["naive"]
+    # The same reply to every question: only b2 ("Rina Wuland", clipped) is answered right.
+    assert naive["answer_accuracy"] == pytest.approx(1 / 6)
+    assert naive["refusal_accuracy"] == 0.0 and naive["false_refusal_rate"] == 0.0
+    assert naive["citation_precision"] is None and naive["citation_recall"] is None
+    assert naive["prompt_tokens_mean"] > 0 and naive["ttft_ms_p50"] is not None
+    kutip = result["systems"]["kutip"]
+    assert kutip["prompt_tokens_mean"] > 0 and kutip["ttft_ms_p50"] is not None
+    assert result["config"]["llm"] == "GenericFakeChatModel"
+    assert len(result["latency_ms"]["naive"]["total"]) == 8
+
+
+def test_run_eval_user_jsonl_with_articles(make_settings):
+    result = run_eval(
+        FIXTURES / "user-questions.jsonl",
+        make_settings(),
+        articles=[str(FIXTURES / "user-articles")],
+        baselines=("bm25",),
+        progress=False,
+        metrics_engine="python",
+    )
+    info = result["dataset_info"]
+    assert info["kind"] == "jsonl" and info["passages"] == 0
+    assert info["retrieval_questions"] == 2 and info["evidence_questions"] == 2
+    assert result["index"]["articles"] == 2
+    assert result["systems"]["bm25"]["recall@5"] == 1.0
+    with pytest.raises(InputError, match="needs --articles or --collection"):
+        run_eval(FIXTURES / "user-questions.jsonl", make_settings(), progress=False)
+
+
+def test_run_eval_on_an_existing_collection(make_settings):
+    settings = make_settings(collection="mine")
+    with pytest.raises(InputError, match="none of the dataset's passages"):
+        run_eval(SQUAD, settings, collection="mine", baselines=(), progress=False)
+    from kutip.store import open_store
+
+    ds = load_squad(SQUAD)
+    store = open_store(settings)
+    Ingestor(settings, store).ingest_documents(
+        [SourceDocument(p.key, p.title, p.text) for p in ds.passages]
+    )
+    store.close()
+    result = run_eval(
+        SQUAD, settings, collection="mine", baselines=(), progress=False, metrics_engine="python"
+    )
+    assert result["index"]["collection"] == "mine" and result["index"]["passages_missing"] == 0
+    assert result["systems"]["kutip"]["recall@100"] == 1.0
+
+
+def _q(qid: str, impossible: bool = False, answers=("2,000 tonnes",)) -> Question:
+    return Question(qid, "q?", "k", answers=() if impossible else answers, impossible=impossible)
+
+
+def test_sample_questions_mixes_and_is_seeded():
+    pool = [_q(f"a{i}") for i in range(10)] + [_q(f"u{i}", impossible=True) for i in range(5)]
+    sample = sample_questions(pool, 12, seed=0)
+    assert sum(q.impossible for q in sample) == 2 and len(sample) == 12  # round(12 / 6) = 2
+    assert sample == sample_questions(pool, 12, seed=0)
+    assert sample != sample_questions(pool, 12, seed=1)
+    assert len(sample_questions(pool, 100, seed=0)) == 15  # everything, no duplicates
+    assert sample_questions(pool, 0, seed=0) == []
+    only = sample_questions(pool[:3], 6, seed=0)
+    assert len(only) == 3 and not any(q.impossible for q in only)
+
+
+def test_holds_evidence_whole_sentence_or_answer_span():
+    target = Target(ranges=[("a", 100, 200)], spans=[("a", 150, 160)])
+    assert holds_evidence(Unit("a", 100, 200), target)  # the sentence itself
+    assert holds_evidence(Unit("a", 0, 1000), target)  # a chunk around it
+    assert holds_evidence(Unit("a", 140, 170), target)  # chunk cut the sentence, not the answer
+    assert not holds_evidence(Unit("a", 155, 300), target)  # the answer is cut
+    assert not holds_evidence(Unit("b", 0, 1000), target)  # another article
+
+
+def test_answer_metrics_by_hand():
+    ev = {("a", 1)}
+    sample = [_q("q1"), _q("q2"), _q("q3"), _q("u1", impossible=True), _q("u2", impossible=True)]
+    targets = {q.id: Target(sentences=set(ev) if not q.impossible else set()) for q in sample}
+
+    def reply(text, refused=False, cites=(), tokens=None, ttft=None):
+        cited = [Cited(n, aid, idx) for n, aid, idx in cites]
+        return SystemAnswer(text, refused, cited, tokens, ttft, 100.0)
+
+    replies = [
+        # right answer, two citations of which one is on the evidence, both claims marked [1]
+        reply(
+            "It is 2.000 tonnes [1]. Imports come in March [1].",
+            cites=[(1, "a", 1)],
+            tokens=100,
+            ttft=10.0,
+        ),
+        # wrong answer with one off-evidence citation
+        reply("Ten tonnes [1].", cites=[(1, "a", 5)], tokens=200, ttft=30.0),
+        # refused although answerable
+        reply("The articles don't say.", refused=True, tokens=None, ttft=None),
+        reply("The articles don't say.", refused=True),  # right refusal
+        reply("Some answer [1].", cites=[(1, "b", 0)], tokens=300, ttft=20.0),  # wrong answer
+    ]
+    row, detail = answer_metrics(sample, replies, targets)
+    assert row["answer_accuracy"] == pytest.approx(1 / 3)  # q1 of q1..q3
+    assert row["citation_precision"] == pytest.approx(1 / 2)  # q1's [1] on, q2's [1] off
+    assert row["citation_recall"] == pytest.approx(1 / 2)  # q1 yes, q2 no (q3 refused)
+    assert row["refusal_accuracy"] == pytest.approx(1 / 2)  # u1 refused, u2 answered
+    assert row["false_refusal_rate"] == pytest.approx(1 / 3)  # q3
+    assert row["prompt_tokens_mean"] == pytest.approx(200.0)  # 100, 200, 300
+    assert row["ttft_ms_p50"] == pytest.approx(20.0)  # 10, 30, 20
+    assert detail["citations"] == 2 and detail["citations_on_evidence"] == 1
+
+    uncited = [
+        SystemAnswer(r.text, r.refused, None, r.prompt_tokens, r.ttft_ms, 1.0) for r in replies
+    ]
+    row, _ = answer_metrics(sample, uncited, targets)
+    assert row["citation_precision"] is None and row["citation_recall"] is None
+    assert row["answer_accuracy"] == pytest.approx(1 / 3)
+
+
+@pytest.mark.slow
+def test_kutip_eval_command_end_to_end(tmp_path):
+    """The CLI path CI runs: ranx metrics, JSON file, Markdown report with plots."""
+    from cli.main import main
+
+    out, report = tmp_path / "out.json", tmp_path / "report"
+    code = main(
+        [
+            "eval",
+            "--dataset",
+            str(SQUAD),
+            "--store",
+            str(tmp_path / "store"),
+            "--embedding",
+            "hash",
+            "--no-llm",
+            "--answers",
+            "4",
+            "-q",
+            "--json",
+            str(out),
+            "--report",
+            str(report),
+        ]
+    )
+    assert code == 0
+    result = json.loads(out.read_text())
+    _check_shape(result)
+    assert {"report.md", "metrics.png", "latency.png", "result.json"} <= {
+        p.name for p in report.iterdir()
+    }
+    assert "| ndcg@10" in (report / "report.md").read_text()
