@@ -90,7 +90,8 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         "`-`: does not apply (bm25 has no answerer; the naive recipe does not cite; answer "
         "metrics need an answer model except kutip's extractive mode). Evidence hit@k: the gold "
         "evidence sentence is among the first k units handed to the answerer (kutip: sentences; "
-        "naive: its 4 chunks, so hit@5 means inside any of them).",
+        "naive: its 4 chunks, so hit@5 means inside any of them). Recall@100 counts the "
+        "articles of the top 100 chunks for kutip and naive, the top 100 passages for bm25.",
         "",
     ]
     if result.get("significance"):

@@ -75,7 +75,7 @@ def run_eval(
     evalset = load_dataset(dataset_path, split=split)
     if evalset.kind == "jsonl" and not collection and not articles:
         raise InputError(str(dataset_path), "a JSONL question set needs --articles or --collection")
-    if chat_model is None and settings.llm != "none":
+    if chat_model is None and answers > 0 and settings.llm != "none":
         from kutip.models.chat import make_chat_model
 
         chat_model = make_chat_model(settings)
@@ -400,13 +400,3 @@ def answer_metrics(
         ],
     }
     return row, detail
-
-
-__all__ = [
-    "SYSTEM_METRICS",
-    "answer_metrics",
-    "embedding_cache_path",
-    "holds_evidence",
-    "run_eval",
-    "sample_questions",
-]

@@ -1,9 +1,9 @@
 """The ingest pipeline: sources -> clean text -> sentences -> chunks -> vectors -> store.
 
-Each article is embedded once, sentence by sentence: sentences are the unit of evidence and
-citation, so they need their own vectors anyway, and a chunk's vector is composed from its
-sentences' vectors (normalised mean) by default instead of running the encoder a second time
-over the same words. ``Settings.chunk_vectors = "full"`` embeds chunk texts instead.
+Each article is embedded sentence by sentence (sentences are the unit of evidence and
+citation) and chunk by chunk (what retrieval ranks). ``Settings.chunk_vectors = "pooled"``
+composes a chunk's vector from its sentences' vectors instead of encoding the chunk: cheaper,
+but it cost 0.07 nDCG@10 on xling-en-id.dev (0.796 vs 0.862), so it is not the default.
 Identical content is skipped by its content hash before any model time is spent.
 """
 
@@ -96,10 +96,9 @@ def prepare(doc: SourceDocument, settings: Settings) -> Prepared:
 class Ingestor:
     """Adds, updates and skips articles in one store; safe to interrupt at any point."""
 
-    def __init__(self, settings: Settings, store: Store, chunk_vectors: str = "pooled") -> None:
+    def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
         self.store = store
-        self.chunk_vectors = chunk_vectors
 
     def ingest(self, inputs: Sequence[str], progress: Progress | None = None) -> IngestReport:
         """Load paths, folders, URLs and feeds, then store every article that loaded."""
@@ -144,7 +143,7 @@ class Ingestor:
         replaces = [a.id for a in self.store.catalog.by_key(article.key) if a.id != article.id]
         embed = self.store.embeddings.embed_documents
         sentence_vectors = embed([s.text for s in prep.sentences])
-        if self.chunk_vectors == "full":
+        if self.settings.chunk_vectors == "full":
             chunk_vectors = embed([c.text for c in prep.chunks])
         else:
             chunk_vectors = [

@@ -43,6 +43,7 @@ class Settings:
     # Ingest
     chunk_tokens: int = 160
     chunk_overlap: int = 1
+    chunk_vectors: str = "full"
     max_input_bytes: int = 20_000_000
     fetch_timeout: float = 15.0
     # Retrieval and answers

@@ -310,7 +310,7 @@ def test_concurrent_first_use_loads_one_shared_engine(
             t.join(10)
         assert results == ["Hello there"] * 4
         assert len(calls) == 1
-        assert all(m._engine is models[0]._engine for m in models)
+        assert all(m.is_loaded for m in models)
 
         other = ChatLlamaCpp(model_path=path, n_ctx=4096)  # different load parameters
         other.warm_up()
@@ -319,7 +319,7 @@ def test_concurrent_first_use_loads_one_shared_engine(
     finally:
         models[0].release()
         other.release()
-    assert not models[0].is_loaded
+    assert not any(m.is_loaded for m in models)
 
 
 def test_warm_up_can_prefill_a_prefix(model: ChatLlamaCpp, fake: FakeServer) -> None:

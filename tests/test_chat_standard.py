@@ -27,7 +27,9 @@ from kutip.models.llamacpp import ChatLlamaCpp
 # The suites contain async tests; run them on pytest-asyncio's loop whatever its mode.
 pytestmark = [
     pytest.mark.asyncio,
-    pytest.mark.filterwarnings("ignore:The test <Function .* is marked with .@pytest.mark.asyncio."),
+    pytest.mark.filterwarnings(
+        "ignore:The test <Function .* is marked with .@pytest.mark.asyncio."
+    ),
 ]
 
 

@@ -98,7 +98,8 @@ def test_run_eval_user_jsonl_with_articles(make_settings):
     assert info["kind"] == "jsonl" and info["passages"] == 0
     assert info["retrieval_questions"] == 2 and info["evidence_questions"] == 2
     assert result["index"]["articles"] == 2
-    assert result["systems"]["bm25"]["recall@5"] == 1.0
+    # English words cannot match the Indonesian rice article: BM25 finds only the flood one.
+    assert result["systems"]["bm25"]["recall@5"] == 0.5
     with pytest.raises(InputError, match="needs --articles or --collection"):
         run_eval(FIXTURES / "user-questions.jsonl", make_settings(), progress=False)
 

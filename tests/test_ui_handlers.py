@@ -177,3 +177,20 @@ def test_parse_auth(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parse_auth(None) == ("budi", "pw")
     with pytest.raises(ConfigError):
         parse_auth("no-colon")
+
+
+def test_stop_keeps_the_partial_answer_and_leaves_it_out_of_history(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    session = Session()
+    stream = handlers.ask(KIRBY_QUESTION, "kutip", True, 3, "auto", session)
+    for output in stream:
+        if "According to" in output[1][-1]["content"]:
+            break
+    stream.close()  # what Gradio's cancel does to the generator
+    chat, panel, status, session = handlers.stop(session)
+    assert "(stopped)" in chat[-1]["content"] and "According to" in chat[-1]["content"]
+    assert "Evidence found" in panel and "Stopped" in status
+    assert session.history() == []
+    assert all(isinstance(x, dict) for x in handlers.stop(session)[:3])  # nothing to stop
+    final = run_ask(handlers, KIRBY_QUESTION, session)[-1]
+    assert_cited_answer(final)

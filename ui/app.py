@@ -144,10 +144,7 @@ class Handlers:
                 session,
             )
             return
-        for old in session.turns:  # a stopped stream leaves its turn open: close it
-            if not old.done and not old.error:
-                old.done = True
-                old.notes.append("stopped before the answer was complete")
+        session.stop_open_turns()  # a cancelled stream leaves its turn open: close it
         history = session.history()
         turn = Turn(question=question, collection=collection)
         session.turns.append(turn)
@@ -188,7 +185,7 @@ class Handlers:
                     writer = "the local model is writing" if use_llm else "quoting the evidence"
                     status = (
                         f"Found {len(turn.evidence)} evidence sentences in "
-                        f"{event.retrieve_ms / 1000:.1f} s; {writer}…"
+                        f"{render.fmt_ms(event.retrieve_ms)}; {writer}…"
                     )
                     yield (
                         gr.skip(),
@@ -219,6 +216,17 @@ class Handlers:
             status_html = render.render_status(f"This question failed: {turn.error}", "error")
         _refresh_sources(turn, turn_no, services)
         yield ("", render.chat_messages(session.turns), _panel(session), status_html, session)
+
+    def stop(self, session: Session) -> tuple[Any, Any, Any, Session]:
+        """After Stop cancelled the stream: keep the partial answer, marked as stopped."""
+        if not session.stop_open_turns():
+            return gr.skip(), gr.skip(), gr.skip(), session
+        return (
+            render.chat_messages(session.turns),
+            _panel(session),
+            render.render_status("Stopped.", "info"),
+            session,
+        )
 
     def new_conversation(self) -> tuple[list[dict[str, str]], str, str, Session]:
         return [], render.EMPTY_PANEL, render.render_status(""), Session()
@@ -554,7 +562,11 @@ def build_app(
             handlers.ask, ask_inputs, ask_outputs, api_visibility="private", **ask_kwargs
         )
         stop_button.click(
-            None, None, None, cancels=[ask_event, click_event], api_visibility="private"
+            handlers.stop,
+            [session],
+            [chatbot, sources, status, session],
+            cancels=[ask_event, click_event],
+            api_visibility="private",
         )
         reset_outputs = [chatbot, sources, status, session]
         clear_button.click(

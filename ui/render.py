@@ -81,6 +81,11 @@ def fmt_date(value: datetime | None) -> str:
     return value.date().isoformat() if value else ""
 
 
+def fmt_ms(ms: float) -> str:
+    """``40 ms`` or ``2.3 s``: retrieval is often well under a second."""
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
 def source_label(source: str | None, url: str | None) -> str:
     """A short name for where an article came from: its source name, else the URL's host."""
     if source:
@@ -206,6 +211,11 @@ def render_answer(turn: Turn, turn_no: int) -> str:
     if turn.error:
         parts.append(f'<div class="kutip-error">This question failed: {esc(turn.error)}</div>')
         return "\n\n".join(parts)
+    if turn.stopped:
+        known = [e.n for e in turn.evidence]
+        text = linkify(turn.answer, turn_no, known) if turn.answer else ""
+        parts.append(f'{text} <span class="kutip-pending">(stopped)</span>'.strip())
+        return "\n\n".join(parts)
     if turn.done:
         sources = turn.evidence if turn.refused else turn.citations
         numbers = [s.n for s in sources]
@@ -226,7 +236,7 @@ def render_answer(turn: Turn, turn_no: int) -> str:
     elif turn.retrieve_ms is not None:
         parts.append(
             f'<span class="kutip-pending">Found {len(turn.evidence)} evidence sentences in '
-            f"{turn.retrieve_ms / 1000:.1f} s · writing the answer…</span>"
+            f"{fmt_ms(turn.retrieve_ms)} · writing the answer…</span>"
         )
     else:
         parts.append('<span class="kutip-pending">Searching the articles…</span>')
@@ -311,7 +321,7 @@ def render_turn_sources(
     refs: list[SourceLike]
     if turn.error:
         heading, refs, note = "No sources", [], "This question failed before an answer."
-    elif not turn.done:
+    elif not turn.done or turn.stopped:
         heading, refs = "Evidence found", list(turn.evidence)
         note = "Retrieved before the answer; the cited ones stay when it is done."
     elif turn.refused:

@@ -190,6 +190,7 @@ class Turn:
     answer: str = ""
     refused: bool = False
     done: bool = False
+    stopped: bool = False
     error: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
@@ -207,4 +208,15 @@ class Session:
 
     def history(self) -> list[tuple[str, str]]:
         """Finished, successful turns as ``(question, answer)`` pairs for follow-up rewriting."""
-        return [(t.question, t.answer) for t in self.turns if t.done and not t.error]
+        return [
+            (t.question, t.answer) for t in self.turns if t.done and not t.error and not t.stopped
+        ]
+
+    def stop_open_turns(self) -> bool:
+        """Mark turns whose stream was cancelled as stopped; True if there was one."""
+        found = False
+        for turn in self.turns:
+            if not turn.done and not turn.error:
+                turn.done = turn.stopped = True
+                found = True
+        return found

@@ -18,6 +18,7 @@ the local model loads on first use, so building the application stays instant.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,10 @@ def resolve_gguf(settings: Settings) -> Path:
 
 
 def _llamacpp(settings: Settings) -> BaseChatModel:
-    try:
-        importlib.import_module("xllamacpp")
-    except ImportError as exc:
-        raise MissingExtraError("the local model (--llm llamacpp)", "llm", "xllamacpp") from exc
+    # find_spec, not import: importing xllamacpp loads OpenMP, whose settings
+    # kutip.models.llamacpp must put in place first.
+    if importlib.util.find_spec("xllamacpp") is None:
+        raise MissingExtraError("the local model (--llm llamacpp)", "llm", "xllamacpp")
     from kutip.models.llamacpp import ChatLlamaCpp
 
     return ChatLlamaCpp(

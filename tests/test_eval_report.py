@@ -1,0 +1,60 @@
+"""Terminal table and Markdown report from a hand-made result record."""
+
+from __future__ import annotations
+
+import json
+
+from eval.report import format_significance, format_table, write_report
+from eval.runner import SYSTEM_METRICS
+
+
+def _result() -> dict:
+    kutip = dict.fromkeys(SYSTEM_METRICS, 0.5)
+    kutip.update(prompt_tokens_mean=231.4, ttft_ms_p50=4210.0, ttft_ms_p95=6020.0)
+    bm25 = dict.fromkeys(SYSTEM_METRICS)
+    bm25.update({"ndcg@10": 0.25, "recall@1": 0.125})
+    return {
+        "dataset": "tiny",
+        "systems": {"kutip": kutip, "bm25": bm25},
+        "significance": {
+            "bm25": {
+                "ndcg@10": {"n": 4.0, "mean_diff": 0.25, "t_test_p": 0.0305, "wilcoxon_p": 0.125}
+            }
+        },
+        "latency_ms": {
+            "kutip": {"retrieve": [20.0, 30.0], "first_token": [4000.0], "total": [5000.0]},
+            "bm25": {"retrieve": [0.1, 0.2]},
+        },
+        "dataset_info": {
+            "kind": "squad",
+            "passages": 3,
+            "questions": 8,
+            "answer_sample": {"answerable": 6, "unanswerable": 2},
+        },
+        "config": {"seed": 0, "embedding": "hash", "llm": "none"},
+    }
+
+
+def test_table_has_a_column_per_system_and_dashes_for_null():
+    table = format_table(_result())
+    lines = table.splitlines()
+    assert lines[0].split() == ["metric", "kutip", "bm25"]
+    row = next(line for line in lines if line.startswith("ndcg@10"))
+    assert row.split() == ["ndcg@10", "0.500", "0.250"]
+    tokens = next(line for line in lines if line.startswith("prompt_tokens_mean"))
+    assert tokens.split() == ["prompt_tokens_mean", "231", "-"]
+    ttft = next(line for line in lines if line.startswith("ttft_ms_p50"))
+    assert ttft.split() == ["ttft_ms_p50", "4,210", "-"]
+    assert "kutip vs bm25" in format_significance(_result())
+
+
+def test_write_report(tmp_path):
+    path = write_report(_result(), tmp_path / "out")
+    text = path.read_text()
+    assert text.startswith("# kutip eval: tiny")
+    assert "| ndcg@10" in text and "kutip vs bm25" in text
+    assert "![metrics](metrics.png)" in text and "![latency](latency.png)" in text
+    for name in ("metrics.png", "latency.png"):
+        data = (tmp_path / "out" / name).read_bytes()
+        assert data.startswith(b"\x89PNG") and len(data) > 1000
+    assert json.loads((tmp_path / "out" / "result.json").read_text())["dataset"] == "tiny"
