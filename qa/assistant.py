@@ -104,9 +104,10 @@ class Assistant:
         if model is not None:
             try:
                 reply = model.invoke(rewrite_messages(question, history))
-                text = str(getattr(reply, "content", reply)).strip().strip('"')
-                if text and len(text) < 400:
-                    return text.splitlines()[0]
+                text = str(getattr(reply, "content", reply)).strip().strip('"').splitlines()[0]
+                # Accept only something shaped like a question, not an answer or a quote.
+                if text.endswith("?") and "[" not in text and len(text) < 2 * len(question) + 120:
+                    return text
             except Exception:
                 pass
         return f"{history[-1][0]} {question}"

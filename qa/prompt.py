@@ -8,6 +8,7 @@ language and a ``[n]`` after every claim; whether the model complied is checked 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
@@ -17,6 +18,7 @@ from qa.types import Evidence
 
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
 NOT_FOUND = "NOT FOUND"
+_MARKERS = re.compile(r"\s*\[\d+\]")
 
 ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     [
@@ -31,13 +33,22 @@ ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     ]
 )
 
+# The 1.5B model tends to *answer* a follow-up instead of rewriting it; one worked example in
+# the prompt keeps it on task, and the assistant still validates the reply (see qa.assistant).
 REWRITE_PROMPT = ChatPromptTemplate.from_messages(
     [
         (
             "system",
-            "Rewrite the last question so it can be understood without the conversation. "
-            "Keep its language. Reply with the rewritten question only.",
+            "Rewrite the last question so it can be understood without the conversation: "
+            "replace pronouns with the names they refer to. Do not answer it. Keep its "
+            "language. Reply with the rewritten question only.",
         ),
+        (
+            "human",
+            "User: Who is the new CEO of Acme?\nAssistant: Jane Doe became CEO in May.\n\n"
+            "Last question: and what did she say about layoffs?",
+        ),
+        ("ai", "What did Jane Doe say about layoffs at Acme?"),
         ("human", "{history}\n\nLast question: {question}"),
     ]
 )
@@ -58,5 +69,5 @@ def answer_messages(
 
 
 def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[BaseMessage]:
-    turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-2:])
+    turns = "\n".join(f"User: {q}\nAssistant: {_MARKERS.sub('', a)}" for q, a in history[-2:])
     return REWRITE_PROMPT.format_messages(history=turns, question=question)

@@ -14,10 +14,10 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
@@ -142,6 +142,16 @@ def test_missing_model_file_fails_on_first_use_with_one_line(tmp_path: Path) -> 
         m.invoke("hi")
 
 
+def test_a_file_that_is_not_gguf_is_a_one_line_asset_error(tmp_path: Path) -> None:
+    pytest.importorskip("xllamacpp")
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"not a gguf file")
+    m = ChatLlamaCpp(model_path=bad)
+    with pytest.raises(ModelAssetError, match=r"bad\.gguf: llama\.cpp could not load this model"):
+        m.invoke("hi")
+    assert not m.is_loaded
+
+
 def test_invoke_builds_the_request_and_reads_usage(model: ChatLlamaCpp, fake: FakeServer) -> None:
     result = model.invoke([SystemMessage("Be brief."), HumanMessage("Hi", name="ignored")])
 
@@ -231,7 +241,7 @@ def test_stream_yields_tokens_as_they_are_generated(model: ChatLlamaCpp, fake: F
 def test_closing_the_stream_early_cancels_generation(model: ChatLlamaCpp, fake: FakeServer) -> None:
     fake.tokens = tuple(f"t{i}" for i in range(50))
     fake.step = threading.Semaphore(0)
-    stream = model.stream("long story")
+    stream = cast(Generator[AIMessageChunk, None, None], model.stream("long story"))
     assert next(stream).content == "t0"
     stream.close()
     fake.step.release()  # let the engine produce one more token, which gets refused
@@ -475,7 +485,7 @@ class _FakeOpenAI(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        events = [
+        events: list[dict[str, Any]] = [
             {"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Jakarta"}}]},
             {"choices": [{"index": 0, "delta": {"content": " [1]"}}]},
             {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
@@ -593,7 +603,10 @@ def test_real_model_reuses_the_cached_prompt_prefix(real_model: ChatLlamaCpp) ->
 
 @pytest.mark.integration
 def test_real_model_stops_when_the_stream_is_closed(real_model: ChatLlamaCpp) -> None:
-    stream = real_model.stream("Write a very long story about a cat.", max_tokens=400)
+    stream = cast(
+        Generator[AIMessageChunk, None, None],
+        real_model.stream("Write a very long story about a cat.", max_tokens=400),
+    )
     next(stream)
     next(stream)
     stream.close()
