@@ -333,14 +333,14 @@ def bench_answers(
     settings: Settings, store_dir: Path, questions: list[str], chat_model: Any, work: Path
 ) -> dict[str, Any]:
     """kutip vs the naive recipe on the same questions over the smallest store."""
-    from eval.baselines import KutipSystem, NaiveSystem
+    from eval.baselines import KutipSystem, NaiveSystem, System
 
     run_settings = _bench_settings(settings, store_dir)
     embeddings = CachedEmbeddings(
         make_embeddings(settings.embedding), embedding_cache_path(settings)
     )
     store = open_store(run_settings, embeddings)
-    systems = [
+    systems: list[System] = [
         KutipSystem(run_settings, store, chat_model),
         NaiveSystem(store, chat_model, work / "answer-naive"),
     ]

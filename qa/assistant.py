@@ -26,7 +26,7 @@ from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
 from qa.evidence import score_candidates, to_evidence
-from qa.prompt import answer_messages, rewrite_messages
+from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
 from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
@@ -76,7 +76,10 @@ class Assistant:
         model = self.chat_model
         warm = getattr(model, "warm_up", None)
         if callable(warm):
-            warm()
+            try:
+                warm(system_prefix())  # evaluates the constant system prompt once
+            except TypeError:  # a backend whose warm_up takes no prefix
+                warm()
 
     # -- retrieval --------------------------------------------------------------------------
     def retrieve(
