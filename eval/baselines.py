@@ -257,8 +257,8 @@ class NaiveSystem:
         )
 
     def close(self) -> None:
-        # Chroma keeps files open until its client goes; the temporary folder is removed after.
-        self._client.clear_system_cache()
+        # Release this client's Chroma system (files, threads) before its folder is removed.
+        self._client.close()
 
 
 def stuff_messages(question: str, contexts: Sequence[str]) -> list[Any]:

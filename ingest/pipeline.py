@@ -21,12 +21,13 @@ from kutip.config import Settings
 from kutip.errors import InputError
 from kutip.models.embeddings import mean_pool
 from kutip.schema import Article, Chunk, Sentence, SourceDocument
-from kutip.store import Store
+from kutip.store import ArticleWrite, Store
 from kutip.text.lang import detect_language
 from kutip.text.sentences import split_sentences
 from kutip.text.tokens import count_tokens
 
 Progress = Callable[[int, int, str], None]
+BATCH_ARTICLES = 16
 
 
 @dataclass
@@ -116,42 +117,86 @@ class Ingestor:
     def ingest_documents(
         self, docs: Iterable[SourceDocument | InputError], progress: Progress | None = None
     ) -> IngestReport:
-        """Store documents one article at a time; errors are collected, not raised."""
+        """Store documents in small batches; errors are collected, not raised.
+
+        Batching lets the encoder and Chroma work on many sentences per call (the per-call
+        overhead dominated article-by-article writes); every article still becomes visible
+        atomically, so an interruption loses at most the batch in flight.
+        """
         started = time.perf_counter()
         self.store.repair()
         items = list(docs)
         report = IngestReport()
-        for done, item in enumerate(items, start=1):
-            label = item.source if isinstance(item, InputError) else item.key
+        batch: list[Prepared] = []
+        labels: list[str] = []
+        done = 0
+
+        def flush() -> None:
+            nonlocal done
+            self._write(batch, report)
+            for label in labels:
+                done += 1
+                if progress is not None:
+                    progress(done, len(items), label)
+            batch.clear()
+            labels.clear()
+
+        for item in items:
+            if isinstance(item, InputError):
+                report.failed.append(item)
+                labels.append(item.source)
+                continue
             try:
-                if isinstance(item, InputError):
-                    raise item
-                self._one(prepare(item, self.settings), report)
+                prep = prepare(item, self.settings)
             except InputError as err:
                 report.failed.append(err)
-            if progress is not None:
-                progress(done, len(items), label)
+                labels.append(item.key)
+                continue
+            if any(p.article.key == prep.article.key for p in batch):
+                flush()  # a later version of the same source replaces the earlier one
+            batch.append(prep)
+            labels.append(item.key)
+            if len(batch) >= BATCH_ARTICLES:
+                flush()
+        flush()
         self.store.refresh_keyword_index()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _one(self, prep: Prepared, report: IngestReport) -> None:
-        article = prep.article
-        if self.store.get_article(article.id) is not None:
-            report.skipped.append(article.id)
+    def _write(self, batch: list[Prepared], report: IngestReport) -> None:
+        todo: list[Prepared] = []
+        for prep in batch:
+            if self.store.get_article(prep.article.id) or any(
+                t.article.id == prep.article.id for t in todo
+            ):
+                report.skipped.append(prep.article.id)
+            else:
+                todo.append(prep)
+        if not todo:
             return
-        replaces = [a.id for a in self.store.catalog.by_key(article.key) if a.id != article.id]
         embed = self.store.embeddings.embed_documents
-        sentence_vectors = embed([s.text for s in prep.sentences])
-        if self.settings.chunk_vectors == "full":
-            chunk_vectors = embed([c.text for c in prep.chunks])
-        else:
-            chunk_vectors = [
-                mean_pool(sentence_vectors[c.first_sentence : c.last_sentence + 1])
-                for c in prep.chunks
+        sentence_vectors = embed([s.text for p in todo for s in p.sentences])
+        chunk_texts = [c.text for p in todo for c in p.chunks]
+        full = self.settings.chunk_vectors == "full"
+        chunk_vectors = embed(chunk_texts) if full else []
+        writes: list[ArticleWrite] = []
+        s_at = c_at = 0
+        for prep in todo:
+            svecs = sentence_vectors[s_at : s_at + len(prep.sentences)]
+            s_at += len(prep.sentences)
+            if full:
+                cvecs = chunk_vectors[c_at : c_at + len(prep.chunks)]
+                c_at += len(prep.chunks)
+            else:
+                cvecs = [
+                    mean_pool(svecs[c.first_sentence : c.last_sentence + 1]) for c in prep.chunks
+                ]
+            replaces = [
+                a.id for a in self.store.catalog.by_key(prep.article.key) if a.id != prep.article.id
             ]
-        self.store.write_article(
-            article, prep.sentences, prep.chunks, sentence_vectors, chunk_vectors, replaces
-        )
-        (report.updated if replaces else report.added).append(article.id)
-        report.sentences += len(prep.sentences)
+            writes.append(
+                ArticleWrite(prep.article, prep.sentences, prep.chunks, svecs, cvecs, replaces)
+            )
+            (report.updated if replaces else report.added).append(prep.article.id)
+            report.sentences += len(prep.sentences)
+        self.store.write_articles(writes)

@@ -56,6 +56,8 @@ def test_run_bench_tiny(make_settings, tmp_path):
     assert [s["size"] for s in stores] == [3, 8]
     assert stores[0]["contents"] == {"dev passage": 3}
     assert stores[1]["contents"] == {"dev passage": 3, "dev window": 5}
+    # The smallest store as configured; larger ones reuse sentence vectors (labelled).
+    assert [s["chunk_vectors"] for s in stores] == ["full", "pooled"]
     for s in stores:
         assert "error" not in s, s.get("error")
         assert s["counts"]["articles"] == s["size"]

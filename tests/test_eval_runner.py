@@ -104,6 +104,24 @@ def test_run_eval_user_jsonl_with_articles(make_settings):
         run_eval(FIXTURES / "user-questions.jsonl", make_settings(), progress=False)
 
 
+def test_run_eval_beir_has_passage_metrics_only(make_settings):
+    result = run_eval(
+        FIXTURES / "tiny-beir",
+        make_settings(),
+        split="test",
+        answers=2,
+        baselines=("bm25",),
+        progress=False,
+        metrics_engine="python",
+    )
+    assert result["dataset_info"]["retrieval_questions"] == 3
+    kutip, bm25 = result["systems"]["kutip"], result["systems"]["bm25"]
+    assert kutip["ndcg@10"] is not None and bm25["mrr@10"] == 1.0
+    # No evidence sentences and no answers in BEIR: those metrics do not apply.
+    assert kutip["evidence_hit@1"] is None and kutip["answer_accuracy"] is None
+    assert kutip["citation_precision"] is None and kutip["false_refusal_rate"] is not None
+
+
 def test_run_eval_on_an_existing_collection(make_settings):
     settings = make_settings(collection="mine")
     with pytest.raises(InputError, match="none of the dataset's passages"):

@@ -34,6 +34,18 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class ArticleWrite:
+    """One article with its vectors, ready for :meth:`Store.write_articles`."""
+
+    article: Article
+    sentences: Sequence[Sentence]
+    chunks: Sequence[Chunk]
+    sentence_vectors: Sequence[Sequence[float]]
+    chunk_vectors: Sequence[Sequence[float]]
+    replaces: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class _View:
     generation: int
     meta: dict[str, tuple[str, str, int]]  # article_id -> (source, lang, published_ts)
@@ -109,27 +121,48 @@ class Store:
         replaces: Sequence[str] = (),
     ) -> None:
         """Store one article atomically (visible all at once, or not at all)."""
+        self.write_articles(
+            [ArticleWrite(article, sentences, chunks, sentence_vectors, chunk_vectors, replaces)]
+        )
+
+    def write_articles(self, batch: Sequence[ArticleWrite]) -> None:
+        """Store several articles; each one still becomes visible atomically.
+
+        One Chroma upsert per collection for the whole batch: an upsert costs ~55 ms whatever
+        its size, so writing article by article halved the ingest throughput.
+        """
+        if not batch:
+            return
         chunk_coll, sent_coll = self._open_vectors()
         if self.catalog.get_meta("embedding_model") is None:
             self.catalog.set_meta("embedding_model", self.model_id)
-        self.catalog.insert_pending(article, sentences, chunks)
-        base = _meta(article)
-        sent_coll.upsert(
-            [s.id for s in sentences],
-            sentence_vectors,
-            [s.text for s in sentences],
-            [{**base, "index": s.index, "start": s.start, "end": s.end} for s in sentences],
-        )
-        chunk_coll.upsert(
-            [c.id for c in chunks],
-            chunk_vectors,
-            [c.text for c in chunks],
-            [
-                {**base, "index": c.index, "first": c.first_sentence, "last": c.last_sentence}
-                for c in chunks
-            ],
-        )
-        self.catalog.mark_ready(article.id, replaces=replaces)
+        s_ids: list[str] = []
+        s_vecs: list[Sequence[float]] = []
+        s_texts: list[str] = []
+        s_meta: list[dict[str, Any]] = []
+        c_ids: list[str] = []
+        c_vecs: list[Sequence[float]] = []
+        c_texts: list[str] = []
+        c_meta: list[dict[str, Any]] = []
+        for w in batch:
+            self.catalog.insert_pending(w.article, w.sentences, w.chunks)
+            base = _meta(w.article)
+            for s, vec in zip(w.sentences, w.sentence_vectors, strict=True):
+                s_ids.append(s.id)
+                s_vecs.append(vec)
+                s_texts.append(s.text)
+                s_meta.append({**base, "index": s.index, "start": s.start, "end": s.end})
+            for c, vec in zip(w.chunks, w.chunk_vectors, strict=True):
+                c_ids.append(c.id)
+                c_vecs.append(vec)
+                c_texts.append(c.text)
+                c_meta.append(
+                    {**base, "index": c.index, "first": c.first_sentence, "last": c.last_sentence}
+                )
+        sent_coll.upsert(s_ids, s_vecs, s_texts, s_meta)
+        chunk_coll.upsert(c_ids, c_vecs, c_texts, c_meta)
+        for w in batch:
+            self.catalog.mark_ready(w.article.id, replaces=w.replaces)
         self._purge_tombstones()
 
     def delete_article(self, article_id: str) -> bool:
@@ -268,6 +301,11 @@ class Store:
 
     def close(self) -> None:
         self.catalog.close()
+        if self._client is not None:
+            closer = getattr(self._client, "close", None)
+            if callable(closer):
+                closer()
+            self._client = self._chunks = self._sentences = None
         close = getattr(self.embeddings, "close", None)
         if callable(close):
             close()

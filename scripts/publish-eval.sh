@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Reproduce the published evaluation in docs/eval/: every number there comes from this script.
+#   scripts/publish-eval.sh [ANSWERS] [SET...]     (default: 100 answers, the four dev sets)
+# Reads the shared dev sets by path (they are never copied into the project). The embedding
+# cache lives in $KUTIP_STORE (default .kutip/eval-store), so a rerun skips re-embedding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+answers="${1:-100}"
+shift || true
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=(xling-en-id.dev tydiqa-id.valid facqa-id.valid squad2-en.dev)
+data="${KUTIP_EVALDATA:-../shared/evaldata}"
+export KUTIP_STORE="${KUTIP_STORE:-.kutip/eval-store}"
+for name in "${sets[@]}"; do
+  out="docs/eval/$name"
+  mkdir -p "$out"
+  flags=()
+  [ "$answers" = "0" ] && flags+=(--no-llm)
+  .venv/bin/kutip eval --dataset "$data/$name.json" --answers "${answers/#0/30}" \
+    --baseline bm25,naive --json "$out/results.json" --report "$out" "${flags[@]}" \
+    | tee "$out/summary.txt"
+done
