@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Reproduce the published evaluation in docs/eval/: every number there comes from this script.
-#   scripts/publish-eval.sh [ANSWERS] [SET...]     (default: 100 answers, the four dev sets)
+#   scripts/publish-eval.sh [--no-llm] [ANSWERS] [SET...]   (default: 100 answers, four dev sets)
+# With --no-llm, kutip answers extractively and the LLM baselines' answer metrics are null.
 # Reads the shared dev sets by path (they are never copied into the project). The embedding
 # cache lives in $KUTIP_STORE (default .kutip/eval-store), so a rerun skips re-embedding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+flags=()
+if [ "${1:-}" = "--no-llm" ]; then flags+=(--no-llm); shift; fi
 answers="${1:-100}"
 shift || true
 sets=("$@")
@@ -14,9 +17,7 @@ export KUTIP_STORE="${KUTIP_STORE:-.kutip/eval-store}"
 for name in "${sets[@]}"; do
   out="docs/eval/$name"
   mkdir -p "$out"
-  flags=()
-  [ "$answers" = "0" ] && flags+=(--no-llm)
-  .venv/bin/kutip eval --dataset "$data/$name.json" --answers "${answers/#0/30}" \
+  .venv/bin/kutip eval -q --dataset "$data/$name.json" --answers "$answers" \
     --baseline bm25,naive --json "$out/results.json" --report "$out" "${flags[@]}" \
     | tee "$out/summary.txt"
 done
