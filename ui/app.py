@@ -24,6 +24,7 @@ from typing import Any
 
 import gradio as gr
 
+from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
 from kutip.errors import ConfigError, KutipError
 from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
@@ -488,7 +489,7 @@ def build_app(
                     with gr.Column():
                         files = gr.File(
                             label=f"Upload articles (up to {human_size(settings.max_input_bytes)}"
-                            " each: .txt, .md, .html, .pdf, .docx, .json, .jsonl, feeds …)",
+                            f" each: {', '.join(sorted(SUPPORTED_EXTENSIONS))})",
                             file_count="multiple",
                             elem_id="kutip-files",
                         )
