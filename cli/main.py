@@ -8,6 +8,7 @@ tracebacks are for bugs only (``KUTIP_DEBUG=1`` shows them for user errors too).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -274,10 +275,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.set_defaults(func=cmd_chat)
 
-    try:
+    add_eval_arguments: Any = None
+    # Without the eval extras the commands still exist and explain themselves when run.
+    with contextlib.suppress(ImportError):
         from eval.cli import add_eval_arguments
-    except ImportError:  # eval extras missing: the commands explain themselves when run
-        add_eval_arguments = None
     for name, func, text in (
         ("eval", cmd_eval, "evaluate on a question set"),
         ("bench", cmd_bench, "benchmark speed and memory"),

@@ -258,7 +258,7 @@ class NaiveSystem:
 
     def close(self) -> None:
         # Release this client's Chroma system (files, threads) before its folder is removed.
-        self._client.close()
+        self._client.close()  # type: ignore[attr-defined]
 
 
 def stuff_messages(question: str, contexts: Sequence[str]) -> list[Any]:

@@ -206,7 +206,7 @@ def bench_ingest(settings: Settings, items: Sequence[PoolItem], work: Path) -> d
     chunks = [c for i in items for c in splitter.split_text(i.text)]
     Chroma(client=client, collection_name="naive", embedding_function=encoder).add_texts(chunks)
     naive_s = time.perf_counter() - started
-    client.close()
+    client.close()  # type: ignore[attr-defined]
 
     n_art, n_sent = len(items), len(sentences)
 

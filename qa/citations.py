@@ -5,7 +5,8 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
 2. every name in the claim that occurs somewhere in the evidence occurs in *this* sentence
    (names the model translated, and so occur nowhere, are not held against it), and
 3. the claim (read with its question) and the sentence are close in the multilingual
-   embedding space: above ``floor`` and within ``margin`` of the best evidence sentence for that claim.
+   embedding space: above ``floor`` and within ``margin`` of the best evidence sentence for
+   that claim.
 A failed citation moves to the best sentence that passes all three, or is dropped; a claim left
 without support is removed, and an answer with no supported claim becomes a refusal.
 Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.

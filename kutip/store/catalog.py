@@ -202,7 +202,7 @@ class Catalog:
             ).fetchall()
         return [_article(r) for r in rows]
 
-    def list(self) -> list[Article]:
+    def ready_articles(self) -> list[Article]:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT {_COLUMNS} FROM articles WHERE state='ready' ORDER BY ingested_at, id"

@@ -207,7 +207,7 @@ class Store:
 
     # -- reads ------------------------------------------------------------------------------
     def list_articles(self) -> list[Article]:
-        return self.catalog.list()
+        return self.catalog.ready_articles()
 
     def get_article(self, article_id: str) -> Article | None:
         return self.catalog.get(article_id)
@@ -239,7 +239,7 @@ class Store:
                     a.lang or "und",
                     int(a.published.timestamp()) if a.published else -1,
                 )
-                for a in self.catalog.list()
+                for a in self.catalog.ready_articles()
             }
             view = self._view = _View(generation, meta)
         return view
