@@ -193,6 +193,14 @@ class Assistant:
         if not raw or is_model_refusal(raw):
             answer.notes.append("the model said the evidence does not answer the question")
             return
+        picked = _marker_only(raw, len(found.evidence))
+        if picked:
+            # The model pointed at sentences without writing a claim (common with the 1.5B
+            # model, ~1 in 6 xling answers): quote the first sentence it chose instead of
+            # refusing; a quoted sentence supports itself.
+            answer.notes.append(f"the model only cited {picked}; quoting the first one")
+            self._quote(answer, found.evidence[picked[0] - 1])
+            return
         self._check(answer, raw, found)
 
     def _check(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
@@ -219,10 +227,21 @@ class Assistant:
 
     def _extractive(self, answer: Answer, found: EvidenceSet) -> None:
         """No model: the best evidence sentence is the answer, cited as [1]."""
-        best = found.evidence[0]
-        answer.answer = f"{best.text} [1]"
+        self._quote(answer, found.evidence[0])
+
+    @staticmethod
+    def _quote(answer: Answer, evidence: Evidence) -> None:
+        answer.answer = f"{evidence.text} [1]"
         answer.refused = False
-        answer.citations = [_citation(1, best)]
+        answer.citations = [_citation(1, evidence)]
+
+
+def _marker_only(raw: str, n_evidence: int) -> list[int]:
+    """Evidence numbers of a reply made of nothing but ``[n]`` markers (else ``[]``)."""
+    if re.sub(r"[\[\]\d,;.\s]", "", raw):
+        return []
+    numbers = [int(n) for n in re.findall(r"\d+", raw)]
+    return [n for n in numbers if 1 <= n <= n_evidence]
 
 
 def _citation(n: int, e: Evidence) -> Citation:

@@ -95,3 +95,17 @@ def test_follow_up_is_rewritten_with_history(settings, store):
     standalone = assistant.standalone_question("and what did he say next?", history, False)
     assert "Budi Santoso" in standalone
     assert assistant.standalone_question("Rice prices?", history, False) == "Rice prices?"
+
+
+def test_reply_of_only_markers_quotes_the_cited_sentence(settings, store):
+    assistant = _assistant(settings, store, ["[2] [1]"], relevance_floor=0.0)
+    answer = assistant.ask("What did Budi Santoso say about imports?")
+    assert not answer.refused
+    cited = answer.evidence[1]
+    assert answer.answer == f"{cited.text} [1]"
+    assert answer.citations[0].text == cited.text and answer.citations[0].n == 1
+
+
+def test_out_of_range_markers_only_is_a_refusal(settings, store):
+    assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
+    assert assistant.ask("What did Budi Santoso say about imports?").refused
