@@ -90,6 +90,7 @@ class SystemAnswer:
     ttft_ms: float | None
     total_ms: float
     handed: list[Unit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 class System(Protocol):
@@ -142,6 +143,7 @@ class KutipSystem:
             ttft_ms=ans.timings_ms.get("first_token"),
             total_ms=float(ans.timings_ms.get("total") or 0.0),
             handed=[Unit(e.article_id, e.start, e.end) for e in ans.evidence],
+            notes=list(ans.notes),
         )
 
     def close(self) -> None:

@@ -49,6 +49,11 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--json", dest="json_out", help="write the results JSON here")
         parser.add_argument("--report", help="write a Markdown report with plots into this folder")
         parser.add_argument(
+            "--details",
+            help="write every answered question (reply, gold, verdict, model notes) as JSONL "
+            "here, to read the failures; it quotes the dataset, so keep it out of commits",
+        )
+        parser.add_argument(
             "--articles", action="append", help="articles to ingest for a JSONL set (repeatable)"
         )
         parser.add_argument("--split", help="BEIR qrels split (default: dev, else test)")
@@ -91,6 +96,9 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         split=args.split,
         progress=not args.quiet,
     )
+    rows = {name: d.pop("per_question", []) for name, d in result["details"].items()}
+    if args.details:
+        write_details(rows, args.details)
     print(f"{result['dataset']}: {result['dataset_info']['retrieval_questions']} questions")
     print(format_table(result))
     if result["significance"]:
@@ -104,6 +112,18 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.report:
         print(f"report: {write_report(result, args.report)}", file=sys.stderr)
     return 0
+
+
+def write_details(rows: dict[str, list[dict[str, object]]], path: str) -> Path:
+    """One JSON line per (system, answered question)."""
+    out = Path(path).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for system, items in rows.items():
+            for item in items:
+                fh.write(json.dumps({"system": system, **item}, ensure_ascii=False) + "\n")
+    print(f"details: {out}", file=sys.stderr)
+    return out
 
 
 def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:

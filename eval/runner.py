@@ -343,8 +343,10 @@ def answer_metrics(
     refused_unanswerable: list[bool] = []
     cited_total = cited_ok = 0
     supported: list[bool] = []
+    rows: list[dict[str, Any]] = []
     can_cite = any(r.citations is not None for r in replies)
     for q, reply in zip(sample, replies, strict=True):
+        rows.append(_row(q, reply, targets[q.id]))
         if q.impossible:
             refused_unanswerable.append(reply.refused)
             continue
@@ -354,6 +356,7 @@ def answer_metrics(
             text = "" if reply.refused else reply.text
             spans = (*q.answers, *target.answers)
             correct.append(M.answer_matches(text, (*spans, *q.answers_alt)))
+            rows[-1]["correct"] = correct[-1]
             if q.answers:
                 correct_spans.append(M.answer_matches(text, spans))
             if q.answers_alt:
@@ -398,5 +401,28 @@ def answer_metrics(
             }
             for q, r in list(zip(sample, replies, strict=True))[:5]
         ],
+        "per_question": rows,
     }
     return row, detail
+
+
+def _row(q: Question, reply: SystemAnswer, target: Target) -> dict[str, Any]:
+    """One answered question as ``kutip eval --details`` writes it, for reading failures."""
+    handed = [holds_evidence(u, target) for u in reply.handed]
+    return {
+        "id": q.id,
+        "question": q.text,
+        "impossible": q.impossible,
+        "gold": list(q.gold_answers),
+        "answer": reply.text,
+        "refused": reply.refused,
+        "correct": None,
+        "evidence_handed": any(handed) if handed else None,
+        "cited": [
+            {"n": c.n, "on_evidence": (c.article_id, c.sentence_index) in target.sentences}
+            for c in reply.citations or []
+        ],
+        "prompt_tokens": reply.prompt_tokens,
+        "ttft_ms": reply.ttft_ms,
+        "notes": reply.notes,
+    }

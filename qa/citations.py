@@ -4,6 +4,9 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
 1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``),
 2. every name in the claim that occurs somewhere in the evidence occurs in *this* sentence
    (names the model translated, and so occur nowhere, are not held against it), and
+   numbers and names the claim repeats from the question are exempt from 1 and 2: restating
+   the question ("Samuel Webber succeeded *Joseph Willard*") claims nothing new, and
+   holding it against the sentence dropped right answers, and
 3. the claim (read with its question) and the sentence are close in the multilingual
    embedding space: above ``floor`` and within ``margin`` of the best evidence sentence for
    that claim.
@@ -158,12 +161,14 @@ def check_citations(
         embed([f"{question} {c}".strip() for c, _ in claims]), dtype=np.float32
     )
     all_names = set().union(*(names_in(e.text) for e in evidence)) if evidence else set()
+    asked_numbers, asked_names = numbers_in(question), names_in(question)
     notes: list[str] = []
     kept: list[CheckedClaim] = []
     for (text, cited), vector in zip(claims, claim_vectors, strict=True):
         sims = {n: float(np.dot(vector, v)) for n, v in evidence_vectors.items()}
         best = max(sims.values(), default=0.0)
-        numbers, names = numbers_in(text), names_in(text) & all_names
+        numbers = numbers_in(text) - asked_numbers
+        names = (names_in(text) & all_names) - asked_names
 
         def supports(
             n: int,

@@ -17,8 +17,10 @@ export KUTIP_STORE="${KUTIP_STORE:-.kutip/eval-store}"
 for name in "${sets[@]}"; do
   out="docs/eval/$name"
   mkdir -p "$out"
+  # Per-question replies go to .kutip/details/ (gitignored): they quote the dataset.
   .venv/bin/kutip eval -q --dataset "$data/$name.json" --answers "$answers" \
-    --baseline bm25,naive --report "$out" "${flags[@]}" > "$out/summary.txt"
+    --baseline bm25,naive --report "$out" --details ".kutip/details/$name.jsonl" \
+    "${flags[@]}" > "$out/summary.txt"
   # The dev sets stay in shared/: drop the example questions and answers from what we commit.
   .venv/bin/python - "$out/result.json" <<'PY'
 import json, sys

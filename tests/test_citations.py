@@ -75,6 +75,27 @@ def test_name_present_elsewhere_in_evidence_must_be_in_cited_sentence():
     assert [e.text for e in result.cited] == [KIRBY]
 
 
+def test_names_and_numbers_restated_from_the_question_are_not_claims():
+    # "Washington" occurs only in [3] and "2025" nowhere: a claim resting on [1] may still
+    # repeat them when the question asked about them.
+    kwargs = dict(floor=0.5, margin=1.0)
+    lenient = [[0.9, 0.9, 0.0]]
+    restated = "Washington sent about 2,000 troops to Iraq in 2025 [1]."
+    asked = check_citations(
+        restated,
+        EVIDENCE,
+        VECS,
+        lambda ts: lenient * len(ts),
+        question="How many troops did Washington send to Iraq in 2025?",
+        **kwargs,
+    )
+    assert not asked.refused and asked.cited[0].text == TROOPS
+    unasked = check_citations(
+        restated, EVIDENCE, VECS, lambda ts: lenient * len(ts), question="How many?", **kwargs
+    )
+    assert unasked.refused  # the same names and year, not from the question, need support
+
+
 def test_unsupported_claim_is_removed_and_all_unsupported_is_refusal():
     result = check("John Kirby denied the plans [2]. The weather was sunny [1].")
     assert result.answer == "John Kirby denied the plans [1]."

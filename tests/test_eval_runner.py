@@ -199,6 +199,10 @@ def test_answer_metrics_by_hand():
     assert row["prompt_tokens_mean"] == pytest.approx(200.0)  # 100, 200, 300
     assert row["ttft_ms_p50"] == pytest.approx(20.0)  # 10, 30, 20
     assert detail["citations"] == 2 and detail["citations_on_evidence"] == 1
+    rows = detail["per_question"]
+    assert [r["correct"] for r in rows] == [True, False, False, None, None]
+    assert rows[0]["cited"] == [{"n": 1, "on_evidence": True}]
+    assert rows[3]["impossible"] and rows[3]["refused"]
 
     uncited = [
         SystemAnswer(r.text, r.refused, None, r.prompt_tokens, r.ttft_ms, 1.0) for r in replies
@@ -214,6 +218,7 @@ def test_kutip_eval_command_end_to_end(tmp_path):
     from cli.main import main
 
     out, report = tmp_path / "out.json", tmp_path / "report"
+    details = tmp_path / "details.jsonl"
     code = main(
         [
             "eval",
@@ -231,10 +236,16 @@ def test_kutip_eval_command_end_to_end(tmp_path):
             str(out),
             "--report",
             str(report),
+            "--details",
+            str(details),
         ]
     )
     assert code == 0
     result = json.loads(out.read_text())
+    assert "per_question" not in result["details"]["kutip"]  # the dataset stays out of JSON
+    rows = [json.loads(line) for line in details.read_text().splitlines()]
+    assert len(rows) == 4 and {r["system"] for r in rows} == {"kutip"}
+    assert all(r["answer"] and r["question"] for r in rows)
     _check_shape(result)
     assert {"report.md", "metrics.png", "latency.png", "result.json"} <= {
         p.name for p in report.iterdir()

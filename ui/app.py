@@ -27,11 +27,11 @@ import gradio as gr
 from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
 from kutip.errors import ConfigError, KutipError
+from kutip.schema import Article
 from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
 from ui import render
 from ui.assets import CSS, HEAD
 from ui.state import (
-    ArticleLike,
     AssistantLike,
     CollectionOpener,
     IngestorFactory,
@@ -80,9 +80,9 @@ def sample_article_path() -> Path | None:
     return path if path.exists() else None
 
 
-def _fetch_articles(store: StoreLike, ids: Sequence[str]) -> dict[str, ArticleLike | None]:
+def _fetch_articles(store: StoreLike, ids: Sequence[str]) -> dict[str, Article | None]:
     """Articles for the cards; a failing lookup shows the sentence alone instead of failing."""
-    found: dict[str, ArticleLike | None] = {}
+    found: dict[str, Article | None] = {}
     for aid in dict.fromkeys(ids):
         try:
             found[aid] = store.get_article(aid)
@@ -98,7 +98,7 @@ def _panel(session: Session) -> str:
 
 def _refresh_sources(turn: Turn, turn_no: int, services: Services | None) -> None:
     ids = [e.article_id for e in turn.evidence] + [c.article_id for c in turn.citations]
-    articles: Mapping[str, ArticleLike | None] = (
+    articles: Mapping[str, Article | None] = (
         _fetch_articles(services.store, ids) if services else {}
     )
     turn.sources_html = render.render_turn_sources(turn, turn_no, articles)

@@ -21,36 +21,18 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
 from urllib.parse import urlsplit
 
-from ui.state import ArticleLike, Turn
+from kutip.schema import Article
+from qa.types import Citation, Evidence
+from ui.state import Turn
 
 CITE_RE = re.compile(r"\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_~$[\]])")
 
 
-class SourceLike(Protocol):
-    """What :class:`qa.types.Evidence` and :class:`qa.types.Citation` have in common."""
-
-    @property
-    def n(self) -> int: ...
-    @property
-    def article_id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def source(self) -> str | None: ...
-    @property
-    def url(self) -> str | None: ...
-    @property
-    def published(self) -> datetime | None: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
+SourceLike = Evidence | Citation
+"""A numbered source: evidence before the answer, citations after it (same display fields)."""
 
 
 Span = tuple[int, int, int]
@@ -273,7 +255,7 @@ def _meta_line(title: str, source: str | None, url: str | None, published: datet
 
 
 def render_card(
-    ref: SourceLike, article: ArticleLike | None, turn: int, *, anchored: bool = True
+    ref: SourceLike, article: Article | None, turn: int, *, anchored: bool = True
 ) -> str:
     """One source card: title, link, date, and the paragraph with the cited sentence marked."""
     title = article.title if article else ref.title
@@ -299,7 +281,7 @@ def render_card(
     )
 
 
-def render_whole_article(article: ArticleLike, refs: Sequence[SourceLike]) -> str:
+def render_whole_article(article: Article, refs: Sequence[SourceLike]) -> str:
     """A collapsed full text of one article with every sentence cited from it marked."""
     spans: list[Span] = []
     for ref in refs:
@@ -314,9 +296,7 @@ def render_whole_article(article: ArticleLike, refs: Sequence[SourceLike]) -> st
     )
 
 
-def render_turn_sources(
-    turn: Turn, turn_no: int, articles: Mapping[str, ArticleLike | None]
-) -> str:
+def render_turn_sources(turn: Turn, turn_no: int, articles: Mapping[str, Article | None]) -> str:
     """The sources section of one turn: cards for what the answer cites (or could cite)."""
     refs: list[SourceLike]
     if turn.error:
@@ -385,7 +365,7 @@ def render_panel(sections: Sequence[str]) -> str:
 # -- articles tab --------------------------------------------------------------------------------
 
 
-def render_article_table(articles: Sequence[ArticleLike]) -> str:
+def render_article_table(articles: Sequence[Article]) -> str:
     """The article list as an escaped HTML table (titles come from the articles themselves)."""
     if not articles:
         return (
@@ -410,7 +390,7 @@ def render_article_table(articles: Sequence[ArticleLike]) -> str:
     )
 
 
-def render_article_view(article: ArticleLike | None) -> str:
+def render_article_view(article: Article | None) -> str:
     """One article's full text, shown literally (escaped, line breaks kept)."""
     if article is None:
         return '<div class="kutip-viewer kutip-empty">Choose an article to read it here.</div>'
@@ -423,7 +403,7 @@ def render_article_view(article: ArticleLike | None) -> str:
     )
 
 
-def article_choice(article: ArticleLike) -> tuple[str, str]:
+def article_choice(article: Article) -> tuple[str, str]:
     """``(label, value)`` for a dropdown: Gradio shows labels as text, so no escaping here."""
     date = fmt_date(article.published)
     label = f"{article.title[:90]}{' (' + date + ')' if date else ''} · {article.id[:8]}"
