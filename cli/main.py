@@ -106,7 +106,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.assistant import Assistant
     from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
 
-    settings = _settings(args, evidence_k=args.evidence_k)
+    settings = _settings(args, evidence_k=args.evidence_k, evidence_tokens=args.evidence_tokens)
     store = _open(settings)
     assistant = Assistant(settings, store)
     live = not args.json and sys.stderr.isatty()
@@ -243,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="with --json: evidence and notes too")
     p.add_argument("--no-llm", action="store_true", help="extractive answer, no model")
     p.add_argument("--evidence-k", type=int, help="evidence sentences for the answerer")
+    p.add_argument(
+        "--evidence-tokens", type=int, help="fill the evidence up to this many tokens (0: off)"
+    )
     p.add_argument("--answer-language", help="auto (default), en or id")
     p.add_argument("--article", action="append", help="only this article id (repeatable)")
     p.add_argument("--source", action="append", help="only this source (repeatable)")

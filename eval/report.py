@@ -81,7 +81,9 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         f"- answers: {sample.get('answerable', 0)} answerable + "
         f"{sample.get('unanswerable', 0)} unanswerable questions, seed {config.get('seed')}",
         f"- embedding `{config.get('embedding')}`, answer model `{config.get('llm')}`, "
-        f"evidence_k {config.get('evidence_k')}, ranking depth {config.get('depth')}",
+        f"evidence_k {config.get('evidence_k')}, evidence_tokens "
+        f"{config.get('evidence_tokens') or 'off'}, chunk bonus (value, decay) "
+        f"{config.get('chunk_bonus')}, ranking depth {config.get('depth')}",
         "",
         "## Metrics",
         "",

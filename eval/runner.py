@@ -113,6 +113,8 @@ def run_eval(
         "embedding": settings.embedding,
         "llm": model_name(settings, chat_model),
         "evidence_k": settings.evidence_k,
+        "evidence_tokens": settings.evidence_tokens,
+        "chunk_bonus": [settings.chunk_bonus, settings.chunk_bonus_decay],
         "retrieve_k": settings.retrieve_k,
         "depth": RETRIEVE_DEPTH,
         "answers": answers,

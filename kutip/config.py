@@ -49,7 +49,14 @@ class Settings:
     fetch_timeout: float = 15.0
     # Retrieval and answers
     retrieve_k: int = 12
-    evidence_k: int = 5
+    # Evidence: the best sentences that fit in evidence_tokens (0: exactly evidence_k), at
+    # most evidence_k. A sentence inside the fused chunk of rank r scores chunk_bonus *
+    # chunk_bonus_decay**r extra. 280 / 10 / 0.1 / 0.8 against the former 5 sentences with a
+    # flat 0.05: evidence hit 0.831 -> 0.865 on xling, 0.876 -> 0.955 on TyDi (docs/evaluation.md).
+    evidence_k: int = 10
+    evidence_tokens: int = 280
+    chunk_bonus: float = 0.1
+    chunk_bonus_decay: float = 0.8
     dense_weight: float = 1.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -83,6 +90,9 @@ _ENV = {
     "llm_base_url": "KUTIP_LLM_BASE_URL",
     "llm_threads": "KUTIP_LLM_THREADS",
     "evidence_k": "KUTIP_EVIDENCE_K",
+    "evidence_tokens": "KUTIP_EVIDENCE_TOKENS",
+    "chunk_bonus": "KUTIP_CHUNK_BONUS",
+    "chunk_bonus_decay": "KUTIP_CHUNK_BONUS_DECAY",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
@@ -137,3 +147,7 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(f"--chroma-url {settings.chroma_url!r}: expected http://host:port")
     if settings.evidence_k < 1 or settings.retrieve_k < 1:
         raise ConfigError("evidence_k and retrieve_k must be at least 1")
+    if settings.evidence_tokens < 0:
+        raise ConfigError("evidence_tokens must be 0 (off) or a positive token budget")
+    if not 0 < settings.chunk_bonus_decay <= 1:
+        raise ConfigError("chunk_bonus_decay must be in (0, 1]")

@@ -25,7 +25,7 @@ from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
-from qa.evidence import score_candidates, to_evidence
+from qa.evidence import score_candidates, select, to_evidence
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
@@ -91,8 +91,11 @@ class Assistant:
     ) -> EvidenceSet:
         """Fused chunk ranking and the top evidence sentences for ``question``."""
         retrieval = search(self.store, self.settings, question, k=k, filters=filters)
-        scored = score_candidates(self.store, retrieval)
-        chosen = scored[: evidence_k or self.settings.evidence_k]
+        settings = self.settings
+        scored = score_candidates(
+            self.store, retrieval, bonus=settings.chunk_bonus, decay=settings.chunk_bonus_decay
+        )
+        chosen = select(scored, evidence_k or settings.evidence_k, settings.evidence_tokens)
         top = chosen[0].similarity if chosen else 0.0
         return EvidenceSet(retrieval, to_evidence(chosen), top)
 

@@ -15,10 +15,9 @@ import numpy as np
 
 from kutip.schema import Article, Sentence
 from kutip.store import Store
+from kutip.text.tokens import count_tokens
 from qa.retriever import Retrieval
 from qa.types import Evidence
-
-CHUNK_BONUS = 0.05  # sentences inside a top fused chunk: evidence Hit@5 0.833 -> 0.851 (xling)
 
 
 @dataclass(frozen=True)
@@ -30,12 +29,20 @@ class Scored:
 
 
 def score_candidates(
-    store: Store, retrieval: Retrieval, top_chunks: int = 6, top_sentences: int = 10
+    store: Store,
+    retrieval: Retrieval,
+    bonus: float,
+    decay: float = 1.0,
+    top_chunks: int = 6,
+    top_sentences: int = 10,
 ) -> list[Scored]:
-    """Every candidate sentence with its query similarity, best first."""
+    """Every candidate sentence with its query similarity, best first.
+
+    A sentence in the fused chunk of rank ``r`` (0 = best) gets ``bonus * decay**r``.
+    """
     articles: dict[str, Article] = {}
     sentences: dict[str, Sentence] = {}
-    boosted: set[str] = set()
+    chunk_rank: dict[str, int] = {}
 
     def article(aid: str) -> Article | None:
         if aid not in articles:
@@ -52,7 +59,7 @@ def score_candidates(
             sentence_cache[aid] = store.sentences(aid)
         return sentence_cache[aid]
 
-    for cid, _ in retrieval.chunks[:top_chunks]:
+    for rank, (cid, _) in enumerate(retrieval.chunks[:top_chunks]):
         aid, _, idx = cid.partition(":c")
         if article(aid) is None:
             continue
@@ -61,7 +68,7 @@ def score_candidates(
             continue
         for s in sentences_of(aid)[chunk.first_sentence : chunk.last_sentence + 1]:
             sentences[s.id] = s
-            boosted.add(s.id)
+            chunk_rank.setdefault(s.id, rank)
     for hit in retrieval.sentence_hits[:top_sentences]:
         if article(hit.article_id) is None:
             continue
@@ -79,10 +86,31 @@ def score_candidates(
         if vec is None:
             continue
         sim = float(np.dot(query, np.asarray(vec, dtype=np.float32)))
-        bonus = CHUNK_BONUS if sid in boosted else 0.0
-        scored.append(Scored(sentence, articles[sentence.article_id], sim, sim + bonus))
+        rank = chunk_rank.get(sid)
+        extra = 0.0 if rank is None else bonus * decay**rank
+        scored.append(Scored(sentence, articles[sentence.article_id], sim, sim + extra))
     scored.sort(key=lambda s: -s.score)
     return scored
+
+
+def select(scored: list[Scored], k: int, budget: int = 0) -> list[Scored]:
+    """The best ``k`` sentences; with ``budget`` > 0, only those that fit in that many tokens.
+
+    The best sentence is always taken, even when it alone exceeds the budget.
+    """
+    if budget <= 0:
+        return scored[:k]
+    chosen: list[Scored] = []
+    used = 0
+    for s in scored:
+        if len(chosen) >= k:
+            break
+        cost = count_tokens(s.sentence.text)
+        if chosen and used + cost > budget:
+            continue
+        chosen.append(s)
+        used += cost
+    return chosen
 
 
 def to_evidence(scored: list[Scored]) -> list[Evidence]:

@@ -536,7 +536,10 @@ def build_app(
                     10,
                     value=settings.evidence_k,
                     step=1,
-                    label="Evidence sentences given to the answer",
+                    label="Evidence sentences given to the answer (at most; "
+                    f"{settings.evidence_tokens} tokens in all)"
+                    if settings.evidence_tokens
+                    else "Evidence sentences given to the answer",
                     elem_id="kutip-evidence-k",
                 )
                 answer_language = gr.Dropdown(

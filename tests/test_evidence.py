@@ -1,0 +1,92 @@
+"""Evidence selection: chunk-rank bonus, a fixed count, or a token budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import Ingestor
+from kutip.config import load_settings
+from kutip.errors import ConfigError
+from kutip.schema import Article, Sentence, SourceDocument
+from kutip.text.tokens import count_tokens
+from qa.assistant import Assistant
+from qa.evidence import Scored, score_candidates, select
+from qa.retriever import search
+
+ARTICLE = Article(id="a", key="k", title="T", text="")
+
+
+def _scored(*texts: str) -> list[Scored]:
+    """Candidates already in rank order (scores descending)."""
+    out = []
+    for i, text in enumerate(texts):
+        sentence = Sentence(article_id="a", index=i, start=0, end=len(text), text=text)
+        out.append(Scored(sentence, ARTICLE, 1.0 - i / 10, 1.0 - i / 10))
+    return out
+
+
+SHORT = "Kirby denied it."
+LONG = " ".join(["The minister said the plan would be announced later this year."] * 4)
+
+
+def test_select_without_budget_is_the_best_k():
+    scored = _scored(SHORT, LONG, SHORT, SHORT)
+    assert [s.sentence.index for s in select(scored, 2)] == [0, 1]
+
+
+def test_budget_skips_a_sentence_that_does_not_fit_for_shorter_ones_after_it():
+    scored = _scored(SHORT, LONG, SHORT, SHORT)
+    budget = 3 * count_tokens(SHORT)  # room for the three short ones, not the long one
+    chosen = select(scored, 10, budget)
+    assert [s.sentence.index for s in chosen] == [0, 2, 3]
+    assert sum(count_tokens(s.sentence.text) for s in chosen) <= budget
+
+
+def test_budget_still_caps_the_count_and_always_takes_the_best_sentence():
+    scored = _scored(SHORT, SHORT, SHORT)
+    assert len(select(scored, 2, 10_000)) == 2
+    only = select(_scored(LONG, SHORT), 5, 1)  # the best sentence alone exceeds the budget
+    assert [s.sentence.index for s in only] == [0]
+
+
+def test_chunk_bonus_decays_with_the_chunk_rank(settings, store):
+    docs = [
+        SourceDocument(key=f"mem://{i}", title=f"T{i}", text=f"Rice harvest {i} was large.")
+        for i in range(3)
+    ]
+    Ingestor(settings, store).ingest_documents(docs)
+    retrieval = search(store, settings, "rice harvest")
+    flat = score_candidates(store, retrieval, bonus=0.1, decay=1.0)
+    decayed = score_candidates(store, retrieval, bonus=0.1, decay=0.5)
+    extra = {s.sentence.article_id: s.score - s.similarity for s in flat}
+    assert list(extra.values()) == pytest.approx([0.1] * 3)  # every top chunk, the same bonus
+    ranked = [cid.split(":", 1)[0] for cid, _ in retrieval.chunks]
+    got = {s.sentence.article_id: s.score - s.similarity for s in decayed}
+    assert [got[aid] for aid in ranked] == pytest.approx([0.1, 0.05, 0.025])
+
+
+def test_assistant_uses_the_token_budget(settings, store):
+    line = "Rice shipment number {} reached the port of Jakarta today."
+    text = "\n".join(line.format(i) for i in range(8))
+    doc = SourceDocument(key="mem://r", title="R", text=text)
+    Ingestor(settings, store).ingest_documents([doc])
+    per_sentence = count_tokens(line.format(1))
+    budgeted = settings.with_overrides(evidence_k=8, evidence_tokens=3 * per_sentence)
+    found = Assistant(budgeted, store, chat_model=None).retrieve("rice shipment Jakarta")
+    assert len(found.evidence) == 3
+    counted = Assistant(
+        settings.with_overrides(evidence_k=4, evidence_tokens=0), store, chat_model=None
+    )
+    assert len(counted.retrieve("rice shipment Jakarta").evidence) == 4
+
+
+def test_settings_reject_a_negative_budget_and_a_bad_decay(monkeypatch, tmp_path):
+    with pytest.raises(ConfigError, match="evidence_tokens"):
+        load_settings(store_dir=tmp_path, evidence_tokens=-1)
+    monkeypatch.setenv("KUTIP_CHUNK_BONUS_DECAY", "1.5")
+    with pytest.raises(ConfigError, match="chunk_bonus_decay"):
+        load_settings(store_dir=tmp_path)
+    monkeypatch.setenv("KUTIP_CHUNK_BONUS_DECAY", "0.8")
+    monkeypatch.setenv("KUTIP_EVIDENCE_TOKENS", "280")
+    loaded = load_settings(store_dir=tmp_path)
+    assert (loaded.chunk_bonus_decay, loaded.evidence_tokens) == (0.8, 280)
