@@ -95,6 +95,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         "naive: its 4 chunks, so hit@5 means inside any of them). Recall@100 counts the "
         "articles of the top 100 chunks for kutip and naive, the top 100 passages for bm25.",
         "",
+        *_handed_lines(result),
     ]
     if result.get("significance"):
         lines += [
@@ -108,6 +109,17 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _handed_lines(result: dict[str, Any]) -> list[str]:
+    """Evidence anywhere in what each system hands its answerer (kutip's count varies)."""
+    rows = [
+        f"- {name}: {d['evidence_hit_handed']:.3f} of questions, "
+        f"{d.get('handed_units_mean') or 0:.1f} units handed on average"
+        for name, d in result.get("details", {}).items()
+        if d.get("evidence_hit_handed") is not None
+    ]
+    return ["Evidence anywhere in the handed units:", "", *rows, ""] if rows else []
 
 
 def _pyplot() -> Any:

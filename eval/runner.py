@@ -270,6 +270,8 @@ def _run_system(
     row: dict[str, float | None] = dict.fromkeys(SYSTEM_METRICS)
     run: dict[str, list[str]] = {}
     hits: dict[int, list[bool]] = {1: [], 5: []}
+    hit_all: list[bool] = []  # anywhere in what is handed over (kutip hands up to 10 sentences)
+    handed_sizes: list[int] = []
     retrieve_ms: list[float] = []
     bar = progress_bar(progress, len(retrieval_qs), f"{system.name}: retrieval", "q")
     try:
@@ -282,6 +284,8 @@ def _run_system(
                 flags = [holds_evidence(u, target) for u in result.handed]
                 for k in hits:
                     hits[k].append(M.hit_at_k(flags, k))
+                hit_all.append(any(flags))
+                handed_sizes.append(len(flags))
             bar.update()
     finally:
         bar.close()
@@ -293,6 +297,8 @@ def _run_system(
     detail: dict[str, Any] = {
         "retrieval_questions": len(run),
         "evidence_questions": len(hits[1]),
+        "evidence_hit_handed": M.mean(hit_all),
+        "handed_units_mean": M.mean(handed_sizes),
         "retrieve_ms_p50": M.percentile(retrieve_ms, 50),
         "retrieve_ms_p95": M.percentile(retrieve_ms, 95),
     }

@@ -32,6 +32,10 @@ def _result() -> dict:
             "answer_sample": {"answerable": 6, "unanswerable": 2},
         },
         "config": {"seed": 0, "embedding": "hash", "llm": "none"},
+        "details": {
+            "kutip": {"evidence_hit_handed": 0.875, "handed_units_mean": 7.25},
+            "bm25": {"evidence_hit_handed": None},
+        },
     }
 
 
@@ -53,6 +57,7 @@ def test_write_report(tmp_path):
     text = path.read_text()
     assert text.startswith("# kutip eval: tiny")
     assert "| ndcg@10" in text and "kutip vs bm25" in text
+    assert "- kutip: 0.875 of questions, 7.2 units handed" in text and "- bm25" not in text
     assert "![metrics](metrics.png)" in text and "![latency](latency.png)" in text
     for name in ("metrics.png", "latency.png"):
         data = (tmp_path / "out" / name).read_bytes()

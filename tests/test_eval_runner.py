@@ -54,6 +54,11 @@ def test_run_eval_squad_without_llm(make_settings):
     assert kutip["evidence_hit@5"] is not None and kutip["answer_accuracy"] is not None
     assert kutip["citation_precision"] is not None and kutip["refusal_accuracy"] is not None
     assert kutip["ttft_ms_p50"] is None and kutip["prompt_tokens_mean"] is None  # no model
+    details = result["details"]
+    # Anywhere in the handed units is at least as often as within the first five of them.
+    assert details["kutip"]["evidence_hit_handed"] >= kutip["evidence_hit@5"]
+    assert details["naive"]["handed_units_mean"] <= 4
+    assert details["bm25"]["evidence_hit_handed"] is None  # no answerer, nothing handed
     # Floor 0: the extractive mode never refuses, and always cites.
     assert kutip["false_refusal_rate"] == 0.0 and kutip["refusal_accuracy"] == 0.0
     assert set(result["significance"]) == {"bm25", "naive"}
