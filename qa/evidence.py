@@ -4,7 +4,12 @@ The answerer gets the few best sentences, not whole chunks: BASELINES.md shows t
 prompts of whole chunks cost 12 s before the first word and bury the evidence. Candidates are
 the sentences of the top fused chunks plus the best dense sentence hits; each is scored by its
 cosine with the query (vectors stored at ingest, nothing is embedded here) with a small bonus
-for sitting in a top-ranked chunk, so topic and sentence signals both count.
+for sitting in a top-ranked chunk (shrinking with the chunk's rank), so topic and sentence
+signals both count.
+
+Selection takes the best sentences that fit in a token budget, skipping a long one that does
+not fit for shorter ones after it: sentences run from 10 to 80 tokens, and a budget buys more
+coverage per prompt token than a fixed count (docs/evaluation.md, scripts/evidence-ab.sh).
 """
 
 from __future__ import annotations
