@@ -52,7 +52,8 @@ class Settings:
     # Evidence: the best sentences that fit in evidence_tokens (0: exactly evidence_k), at
     # most evidence_k. A sentence inside the fused chunk of rank r scores chunk_bonus *
     # chunk_bonus_decay**r extra. 280 / 10 / 0.1 / 0.8 against the former 5 sentences with a
-    # flat 0.05: evidence hit 0.831 -> 0.865 on xling, 0.876 -> 0.955 on TyDi (docs/evaluation.md).
+    # flat 0.05: evidence in the prompt 0.830 -> 0.864 on xling, 0.873 -> 0.955 on TyDi
+    # (scripts/evidence-ab.sh, docs/evaluation.md).
     evidence_k: int = 10
     evidence_tokens: int = 280
     chunk_bonus: float = 0.1
