@@ -96,6 +96,36 @@ def test_names_and_numbers_restated_from_the_question_are_not_claims():
     assert unasked.refused  # the same names and year, not from the question, need support
 
 
+def test_margin_counts_only_rivals_that_could_support_the_claim():
+    # The claim reads closest to [2] (0.95), but only [1] holds its number: [1] at 0.85 is
+    # outside a 0.05 margin of [2], yet [2] is no rival, so [1] stays.
+    result = check_citations(
+        "About 2,000 personnel were sent [1].",
+        EVIDENCE,
+        VECS,
+        lambda ts: [[0.85, 0.95, 0.0] for _ in ts],
+        floor=0.5,
+    )
+    assert not result.refused and result.cited[0].text == TROOPS
+
+
+def test_one_of_several_names_may_be_missing_but_a_lone_name_may_not():
+    lenient = [[0.1, 0.99, 0.0]]
+    # "Washington" occurs only in [3]; John and Kirby are in [2]: 1 of 3 missing is tolerated.
+    extra = check_citations(
+        "John Kirby of Washington denied the plans [2].",
+        EVIDENCE,
+        VECS,
+        lambda ts: lenient * len(ts),
+        floor=0.5,
+    )
+    assert not extra.refused and extra.cited[0].text == KIRBY
+    lone = check_citations(
+        "Washington denied the plans [2].", EVIDENCE, VECS, lambda ts: lenient * len(ts), floor=0.5
+    )
+    assert lone.refused
+
+
 def test_unsupported_claim_is_removed_and_all_unsupported_is_refusal():
     result = check("John Kirby denied the plans [2]. The weather was sunny [1].")
     assert result.answer == "John Kirby denied the plans [1]."
