@@ -5,8 +5,12 @@ hand-written fallback that computes the same numbers, so a missing or broken ran
 changes results, and the tests can hold both to the same hand-computed values. Per-query scores
 are always returned in sorted query-id order (ranx's order), which is what paired tests need.
 
-Answer normalisation follows SQuAD's (lowercase, no punctuation, no English articles) plus one
-rule for the Indonesian sources: digit-group separators go, so ``2.000`` = ``2,000`` = ``2000``.
+Answer normalisation follows SQuAD's (lowercase, no punctuation, no English articles) plus rules
+for how the same fact is written across the two languages: digit-group separators go, so
+``2.000`` = ``2,000`` = ``2000``; ordinals lose their suffix (``12th`` = ``12``); month names
+become one English word and a day written before or after the month reads day first, so
+``May 18, 1756`` = ``18 Mei 1756`` = ``18 May 1756``. Without these a correct translated
+date (kutip answers English questions over Indonesian articles) scored as wrong.
 """
 
 from __future__ import annotations
@@ -24,6 +28,15 @@ RETRIEVAL_METRICS = ("ndcg@10", "recall@1", "recall@5", "recall@10", "recall@100
 _ARTICLES = frozenset({"a", "an", "the"})
 _DIGIT_SEPARATOR = re.compile(r"(?<=\d)[.,](?=\d)")
 _MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_DAY = re.compile(r"^\d{1,2}$")
+_EN_MONTHS = "january february march april may june july august september october november december"
+_ID_MONTHS = (
+    "januari februari maret april mei juni juli agustus september oktober november desember"
+)
+_MONTHS = {m: m for m in _EN_MONTHS.split()} | dict(
+    zip(_ID_MONTHS.split(), _EN_MONTHS.split(), strict=True)
+)
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -34,7 +47,23 @@ def normalize_answer(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _DIGIT_SEPARATOR.sub("", text)
     text = "".join(" " if unicodedata.category(ch)[0] in "PS" else ch for ch in text)
-    return " ".join(t for t in text.split() if t not in _ARTICLES)
+    tokens = [_ORDINAL.sub(r"\1", t) for t in text.split() if t not in _ARTICLES]
+    return " ".join(_day_first(tokens))
+
+
+def _day_first(tokens: list[str]) -> list[str]:
+    """One spelling for dates: ``december 12`` and ``12 desember`` both become ``12 december``."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        month = _MONTHS.get(tokens[i])
+        if month and i + 1 < len(tokens) and _DAY.match(tokens[i + 1]):
+            out += [tokens[i + 1], month]
+            i += 2
+            continue
+        out.append(month or tokens[i])
+        i += 1
+    return out
 
 
 def answer_matches(reply: str, golds: Iterable[str]) -> bool:

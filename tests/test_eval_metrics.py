@@ -23,6 +23,15 @@ def test_normalize_answer_joins_digit_groups_and_drops_articles():
     assert M.normalize_answer("“Budi Santoso,” katanya.") == "budi santoso katanya"
 
 
+def test_dates_and_ordinals_have_one_spelling_across_languages():
+    same = {"May 18, 1756", "18 Mei 1756", "18 May 1756", "18th May 1756"}
+    assert {M.normalize_answer(d) for d in same} == {"18 may 1756"}
+    assert M.answer_matches("Washington reached it on December 12th [1].", ["December 12"])
+    assert M.answer_matches("pada 12 Desember [1].", ["December 12"])
+    assert not M.answer_matches("December 13th", ["December 12"])
+    assert M.normalize_answer("in May 2005") == "in may 2005"  # a year is not a day
+
+
 def test_answer_matches_gold_contained_or_equal():
     assert M.answer_matches("Imports of 2,000 tonnes arrive in March [1].", ["2.000 tonnes"])
     assert M.answer_matches("2000", ["2.000"])
