@@ -1,7 +1,8 @@
 """Check every citation after generation; move or drop the ones the cited sentence doesn't support.
 
 A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` when
-1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``),
+1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``; a
+   decimal the model spaced out, ``32, 58``, also reads as ``32,58``),
 2. the names in the claim that occur somewhere in the evidence occur in *this* sentence: a
    lone name must, of two or more at least half must (the 1.5B model adds an abbreviation
    or a capitalised common word, "(TPT)", "Provinsi", to right answers; names it translated,
@@ -30,6 +31,8 @@ from qa.types import Evidence
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# The model sometimes writes the decimal "32,58" as "32, 58": read both ways.
+_SPACED_SEPARATOR = re.compile(r"(?<=\d)([.,])\s+(?=\d)")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
 _NOT_NAMES = frozenset(
     [
@@ -163,18 +166,25 @@ def check_citations(
         embed([f"{question} {c}".strip() for c, _ in claims]), dtype=np.float32
     )
     all_names = set().union(*(names_in(e.text) for e in evidence)) if evidence else set()
-    asked_numbers, asked_names = numbers_in(question), names_in(question)
+    # Users type names in lower case ("kapankah perum PNRI didirikan?"): any word of the
+    # question counts as asked, whatever its case.
+    asked_numbers = numbers_in(question)
+    asked_names = names_in(question) | {w.lower() for w in re.findall(r"[\w'’-]+", question)}
     notes: list[str] = []
     kept: list[CheckedClaim] = []
     for (text, cited), vector in zip(claims, claim_vectors, strict=True):
         sims = {n: float(np.dot(vector, v)) for n, v in evidence_vectors.items()}
         best = max(sims.values(), default=0.0)
         numbers = numbers_in(text) - asked_numbers
+        glued = numbers_in(_SPACED_SEPARATOR.sub(r"\1", text)) - asked_numbers
         names = (names_in(text) & all_names) - asked_names
 
-        def holds(n: int, numbers: set[str] = numbers, names: set[str] = names) -> bool:
+        def holds(
+            n: int, numbers: set[str] = numbers, glued: set[str] = glued, names: set[str] = names
+        ) -> bool:
             ev = by_n.get(n)
-            if ev is None or not numbers <= numbers_in(ev.text):
+            held = numbers_in(ev.text) if ev is not None else set()
+            if ev is None or not (numbers <= held or glued <= held):
                 return False
             words = names_in(ev.text) | {w.lower() for w in re.findall(r"\w+", ev.text)}
             return 2 * len(names - words) <= len(names) if len(names) > 1 else names <= words

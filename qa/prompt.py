@@ -63,7 +63,23 @@ def system_prefix(language: str = "en") -> list[BaseMessage]:
 
 
 def format_evidence(evidence: Sequence[Evidence]) -> str:
-    return "\n".join(f"[{e.n}] {e.text}" for e in evidence)
+    """Evidence as short passages: per article (best article first), its title, then its
+    sentences in rank order, each keeping its number ``[n]``.
+
+    Ten sentences from several articles in rank order read as a shuffled text: "Hewan ini ..."
+    loses the sentence naming the animal, and a date lands next to the wrong title. Grouped
+    and titled, the 1.5B model answered 51 of 100 TyDi questions instead of 45, for ~35 more
+    prompt tokens (docs/evaluation.md).
+    """
+    groups: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        groups.setdefault(e.article_id, []).append(e)
+    blocks = []
+    for items in groups.values():
+        title = items[0].title.strip()
+        lines = [f"[{e.n}] {e.text}" for e in items]
+        blocks.append("\n".join([title, *lines] if title else lines))
+    return "\n\n".join(blocks)
 
 
 def answer_messages(

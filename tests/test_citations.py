@@ -144,3 +144,33 @@ def test_split_claims_handles_marker_groups_and_trailing_markers():
 
 def test_numbers_normalise_separators():
     assert numbers_in("2.000 and 26.700 and 2,000") == {"2000", "26700"}
+
+
+def test_a_decimal_written_with_a_space_after_the_comma_is_the_same_number():
+    area = _ev(1, "Luas wilayah Kota Blitar adalah 32,58 km².")
+    result = check_citations(
+        "32, 58 km² [1]", [area], {1: VECS[1]}, lambda ts: [[1.0, 0, 0] for _ in ts], floor=0.5
+    )
+    assert not result.refused and result.answer == "32, 58 km² [1]"
+    wrong = check_citations(
+        "32, 59 km² [1]", [area], {1: VECS[1]}, lambda ts: [[1.0, 0, 0] for _ in ts], floor=0.5
+    )
+    assert wrong.refused
+
+
+def test_a_name_the_user_typed_in_lower_case_counts_as_asked():
+    # "Perum" occurs in [1] only; the claim rests on [2], which holds the year. The user wrote
+    # "perum" in lower case, so the model's "Perum" restates the question.
+    founded = _ev(2, "Percetakan Negara telah berdiri sejak tahun 1809.")
+    evidence = [_ev(1, "Perum PNRI telah beberapa kali berganti nama."), founded]
+    vectors = {1: VECS[1], 2: VECS[2]}
+    claim = "Perum PNRI didirikan pada tahun 1809 [2]."
+    embed = lambda ts: [[0.0, 1.0, 0.0] for _ in ts]  # noqa: E731
+    lower = check_citations(
+        claim, evidence, vectors, embed, floor=0.5, question="kapankah perum PNRI didirikan?"
+    )
+    assert not lower.refused and lower.cited == [founded]
+    unasked = check_citations(
+        claim, evidence, vectors, embed, floor=0.5, question="kapankah PNRI didirikan?"
+    )
+    assert unasked.refused
