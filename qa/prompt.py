@@ -68,8 +68,9 @@ def format_evidence(evidence: Sequence[Evidence]) -> str:
 
     Ten sentences from several articles in rank order read as a shuffled text: "Hewan ini ..."
     loses the sentence naming the animal, and a date lands next to the wrong title. Grouped
-    and titled, the 1.5B model answered 51 of 100 TyDi questions instead of 45, for ~35 more
-    prompt tokens (docs/evaluation.md).
+    and titled, the 1.5B model answered 48 of the same 100 TyDi questions instead of 45, for
+    ~35 more prompt tokens (docs/evaluation.md). Sentences keep rank order inside an article:
+    document order answered 51 but lost the Kirby answer of the demo article.
     """
     groups: dict[str, list[Evidence]] = {}
     for e in evidence:
