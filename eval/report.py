@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from eval.failures import format_table as format_misses
 from eval.runner import SYSTEM_METRICS
 
 _FRACTIONS = frozenset(SYSTEM_METRICS) - {"prompt_tokens_mean", "ttft_ms_p50", "ttft_ms_p95"}
@@ -96,6 +97,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         "articles of the top 100 chunks for kutip and naive, the top 100 passages for bm25.",
         "",
         *_handed_lines(result),
+        *_miss_lines(result),
     ]
     if result.get("significance"):
         lines += [
@@ -120,6 +122,19 @@ def _handed_lines(result: dict[str, Any]) -> list[str]:
         if d.get("evidence_hit_handed") is not None
     ]
     return ["Evidence anywhere in the handed units:", "", *rows, ""] if rows else []
+
+
+def _miss_lines(result: dict[str, Any]) -> list[str]:
+    """Answerable questions of the answer sample by cause, so a reader can tell a retrieval
+    miss (evidence not handed) from a reading miss (handed, still wrong or refused)."""
+    misses = {
+        name: d["misses"]
+        for name, d in result.get("details", {}).items()
+        if d.get("misses", {}).get("graded")
+    }
+    if not misses:
+        return []
+    return ["## Why answers missed (answer sample)", "", format_misses(misses), ""]
 
 
 def _pyplot() -> Any:

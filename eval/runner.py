@@ -21,6 +21,7 @@ from typing import Any
 from eval import metrics as M
 from eval.baselines import System, SystemAnswer, Unit, make_systems
 from eval.datasets import EvalSet, Question, load_dataset
+from eval.failures import summarize
 from eval.targets import Resolver, Target
 from kutip.config import Settings
 from kutip.errors import InputError
@@ -409,6 +410,7 @@ def answer_metrics(
             }
             for q, r in list(zip(sample, replies, strict=True))[:5]
         ],
+        "misses": summarize(rows),
         "per_question": rows,
     }
     return row, detail
