@@ -77,6 +77,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         f"- dataset: {info.get('kind', '?')}, {info.get('passages', '?')} passages, "
         f"{info.get('questions', '?')} questions ({info.get('answerable', '?')} answerable, "
         f"{info.get('unanswerable', '?')} unanswerable)",
+        *_distractor_lines(result),
         f"- retrieval judged on {info.get('retrieval_questions', '?')} answerable questions "
         f"(evidence sentence known for {info.get('evidence_questions', '?')})",
         f"- answers: {sample.get('answerable', 0)} answerable + "
@@ -122,6 +123,16 @@ def _handed_lines(result: dict[str, Any]) -> list[str]:
         if d.get("evidence_hit_handed") is not None
     ]
     return ["Evidence anywhere in the handed units:", "", *rows, ""] if rows else []
+
+
+def _distractor_lines(result: dict[str, Any]) -> list[str]:
+    """Say when the index held more than the dataset: archive-scale numbers are not comparable
+    with the plain ones."""
+    extra = result.get("index", {}).get("distractor_passages")
+    if not extra:
+        return []
+    sources = ", ".join(result.get("config", {}).get("distractors", []))
+    return [f"- index: plus {extra} distractor passages no question is about ({sources})"]
 
 
 def _miss_lines(result: dict[str, Any]) -> list[str]:
