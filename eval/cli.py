@@ -56,6 +56,12 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--articles", action="append", help="articles to ingest for a JSONL set (repeatable)"
         )
+        parser.add_argument(
+            "--distractors",
+            action="append",
+            help="a dataset whose passages join the index as articles no question is about, "
+            "for archive-scale retrieval (repeatable)",
+        )
         parser.add_argument("--split", help="BEIR qrels split (default: dev, else test)")
         parser.add_argument("--limit", type=int, help="evaluate a seeded sample of N questions")
     else:
@@ -93,6 +99,7 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         limit=args.limit,
         collection=args.collection,
         articles=args.articles or (),
+        distractors=args.distractors or (),
         split=args.split,
         progress=not args.quiet,
     )

@@ -95,8 +95,16 @@ def dataset_name(path: Path) -> str:
     return path.name if path.is_dir() else path.name.rsplit(".", 1)[0]
 
 
-def load_dataset(path: str | Path, name: str | None = None, split: str | None = None) -> EvalSet:
-    """Load any supported format, chosen by what ``path`` is (folder, ``.jsonl``, ``.json``)."""
+def load_dataset(
+    path: str | Path,
+    name: str | None = None,
+    split: str | None = None,
+    require_questions: bool = True,
+) -> EvalSet:
+    """Load any supported format, chosen by what ``path`` is (folder, ``.jsonl``, ``.json``).
+
+    ``require_questions=False`` accepts a SQuAD file of bare paragraphs (distractor passages).
+    """
     path = Path(path).expanduser()
     if not path.exists():
         raise InputError(str(path), "no such file or folder")
@@ -105,7 +113,7 @@ def load_dataset(path: str | Path, name: str | None = None, split: str | None = 
         return load_beir(path, name=name, split=split)
     if path.suffix.lower() == ".jsonl":
         return load_jsonl(path, name=name)
-    return load_squad(path, name=name)
+    return load_squad(path, name=name, require_questions=require_questions)
 
 
 def _read_json(path: Path) -> Any:
@@ -132,7 +140,9 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         yield number, record
 
 
-def load_squad(path: str | Path, name: str | None = None) -> EvalSet:
+def load_squad(
+    path: str | Path, name: str | None = None, require_questions: bool = True
+) -> EvalSet:
     """SQuAD v2 JSON (``data[].paragraphs[].context/qas``), plus ``answers_en`` where present."""
     path = Path(path)
     name = name or dataset_name(path)
@@ -154,7 +164,7 @@ def load_squad(path: str | Path, name: str | None = None) -> EvalSet:
                 passages.append(Passage(key=key, title=title, text=context))
             for qa in paragraph.get("qas", []):
                 questions.append(_squad_question(path, qa, key, len(questions)))
-    if not questions:
+    if not questions and require_questions:
         raise InputError(str(path), "no questions found")
     return EvalSet(name=name, kind="squad", path=path, passages=passages, questions=questions)
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from eval.failures import format_table as format_misses
 from eval.runner import SYSTEM_METRICS
 
 _FRACTIONS = frozenset(SYSTEM_METRICS) - {"prompt_tokens_mean", "ttft_ms_p50", "ttft_ms_p95"}
@@ -76,6 +77,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         f"- dataset: {info.get('kind', '?')}, {info.get('passages', '?')} passages, "
         f"{info.get('questions', '?')} questions ({info.get('answerable', '?')} answerable, "
         f"{info.get('unanswerable', '?')} unanswerable)",
+        *_distractor_lines(result),
         f"- retrieval judged on {info.get('retrieval_questions', '?')} answerable questions "
         f"(evidence sentence known for {info.get('evidence_questions', '?')})",
         f"- answers: {sample.get('answerable', 0)} answerable + "
@@ -96,6 +98,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         "articles of the top 100 chunks for kutip and naive, the top 100 passages for bm25.",
         "",
         *_handed_lines(result),
+        *_miss_lines(result),
     ]
     if result.get("significance"):
         lines += [
@@ -120,6 +123,29 @@ def _handed_lines(result: dict[str, Any]) -> list[str]:
         if d.get("evidence_hit_handed") is not None
     ]
     return ["Evidence anywhere in the handed units:", "", *rows, ""] if rows else []
+
+
+def _distractor_lines(result: dict[str, Any]) -> list[str]:
+    """Say when the index held more than the dataset: archive-scale numbers are not comparable
+    with the plain ones."""
+    extra = result.get("index", {}).get("distractor_passages")
+    if not extra:
+        return []
+    sources = ", ".join(result.get("config", {}).get("distractors", []))
+    return [f"- index: plus {extra} distractor passages no question is about ({sources})"]
+
+
+def _miss_lines(result: dict[str, Any]) -> list[str]:
+    """Answerable questions of the answer sample by cause, so a reader can tell a retrieval
+    miss (evidence not handed) from a reading miss (handed, still wrong or refused)."""
+    misses = {
+        name: d["misses"]
+        for name, d in result.get("details", {}).items()
+        if d.get("misses", {}).get("graded")
+    }
+    if not misses:
+        return []
+    return ["## Why answers missed (answer sample)", "", format_misses(misses), ""]
 
 
 def _pyplot() -> Any:

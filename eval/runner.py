@@ -21,6 +21,7 @@ from typing import Any
 from eval import metrics as M
 from eval.baselines import System, SystemAnswer, Unit, make_systems
 from eval.datasets import EvalSet, Question, load_dataset
+from eval.failures import summarize
 from eval.targets import Resolver, Target
 from kutip.config import Settings
 from kutip.errors import InputError
@@ -64,6 +65,7 @@ def run_eval(
     progress: bool = True,
     chat_model: Any = None,
     metrics_engine: str = "auto",
+    distractors: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Evaluate kutip (and ``baselines``) on a dataset; see the module docstring for the shape.
 
@@ -71,10 +73,18 @@ def run_eval(
     answers. ``limit``: evaluate only a seeded sample of that many questions (the index still
     holds every passage). ``articles``: paths/URLs to ingest for a JSONL set. ``chat_model``:
     use this model instead of building one from ``settings.llm`` (tests pass a fake).
+    ``distractors``: datasets whose passages join the index as articles no question asks
+    about, so questions must be found in an archive they were not written for (BASELINES.md's
+    second table); every system searches the same enlarged index.
     """
     evalset = load_dataset(dataset_path, split=split)
     if evalset.kind == "jsonl" and not collection and not articles:
         raise InputError(str(dataset_path), "a JSONL question set needs --articles or --collection")
+    if distractors and collection:
+        raise InputError(
+            str(distractors[0]), "distractors go into a fresh index; drop --collection to use them"
+        )
+    extra = distractor_passages(evalset, distractors)
     if chat_model is None and answers > 0 and settings.llm != "none":
         from kutip.models.chat import make_chat_model
 
@@ -94,7 +104,9 @@ def run_eval(
         store = open_store(run_settings, embeddings)
         try:
             started = time.perf_counter()
-            build = _build_index(evalset, store, run_settings, articles, collection, progress)
+            build = _build_index(
+                evalset, store, run_settings, articles, collection, progress, extra
+            )
             build["seconds"] = round(time.perf_counter() - started, 1)
             build["embedding_cache"] = {"hits": embeddings.hits, "misses": embeddings.misses}
             targets = Resolver(store).resolve_all(evalset, questions)
@@ -121,6 +133,7 @@ def run_eval(
         "seed": seed,
         "limit": limit,
         "collection": collection,
+        "distractors": [str(p) for p in distractors],
     }
     return result
 
@@ -155,8 +168,10 @@ def _build_index(
     articles: Sequence[str],
     collection: str | None,
     progress: bool,
+    distractors: Sequence[SourceDocument] = (),
 ) -> dict[str, Any]:
-    """Ingest the dataset's passages (or the user's articles) unless a collection is given."""
+    """Ingest the dataset's passages (or the user's articles) unless a collection is given,
+    and the distractor passages."""
     from ingest.pipeline import Ingestor
 
     info: dict[str, Any] = {"collection": collection or "temporary"}
@@ -167,6 +182,8 @@ def _build_index(
             SourceDocument(key=p.key, title=p.title, text=p.text, source=evalset.name)
             for p in evalset.passages
         ]
+        docs += distractors
+        info["distractor_passages"] = len(distractors)
     bar = progress_bar(progress, len(docs), f"indexing {evalset.name}", "article")
 
     def tick(done: int, total: int, label: str) -> None:
@@ -191,6 +208,25 @@ def _build_index(
             f"none of the dataset's passages is in collection {settings.collection!r}",
         )
     return info
+
+
+def distractor_passages(evalset: EvalSet, paths: Sequence[str | Path]) -> list[SourceDocument]:
+    """Passages of ``paths`` as documents, minus any the dataset itself holds (same key or
+    text): a passage cannot be both relevant and a distractor."""
+    seen_keys = {p.key for p in evalset.passages}
+    seen_texts = {p.text for p in evalset.passages}
+    docs: list[SourceDocument] = []
+    for path in paths:
+        other = load_dataset(path, require_questions=False)
+        if not other.passages:
+            raise InputError(str(path), "has no passages to use as distractors")
+        for p in other.passages:
+            if p.key in seen_keys or p.text in seen_texts:
+                continue
+            seen_keys.add(p.key)
+            seen_texts.add(p.text)
+            docs.append(SourceDocument(key=p.key, title=p.title, text=p.text, source=other.name))
+    return docs
 
 
 def _evaluate(
@@ -409,6 +445,7 @@ def answer_metrics(
             }
             for q, r in list(zip(sample, replies, strict=True))[:5]
         ],
+        "misses": summarize(rows),
         "per_question": rows,
     }
     return row, detail

@@ -222,6 +222,8 @@ class Assistant:
             self.store.embeddings.embed_documents,
             floor=self.settings.citation_floor,
             question=answer.standalone_question or answer.question,
+            # Anchored claims need only clear the relevance floor the evidence itself cleared.
+            anchored_floor=min(self.settings.citation_floor, self.settings.relevance_floor),
         )
         answer.notes.extend(result.notes)
         answer.refused = result.refused

@@ -11,8 +11,9 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
    the question ("Samuel Webber succeeded *Joseph Willard*") claims nothing new, and
    holding it against the sentence dropped right answers, and
 3. the claim (read with its question) and the sentence are close in the multilingual
-   embedding space: above ``floor`` and within ``margin`` of the best evidence sentence that
-   also passes 1 and 2.
+   embedding space: above ``floor`` (``anchored_floor`` when the claim carries a number or
+   name of its own that the sentence holds) and within ``margin`` of the best evidence
+   sentence that also passes 1 and 2.
 A failed citation moves to the best sentence that passes all three, or is dropped; a claim left
 without support is removed, and an answer with no supported claim becomes a refusal.
 Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.
@@ -33,6 +34,8 @@ _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # The model sometimes writes the decimal "32,58" as "32, 58": read both ways.
 _SPACED_SEPARATOR = re.compile(r"(?<=\d)([.,])\s+(?=\d)")
+# "1. Selama masa itu ..." : the 1.5B model sometimes numbers its reply like a list.
+_ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
 _NOT_NAMES = frozenset(
     [
@@ -137,7 +140,7 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     for start, end in split_sentences(answer):
         piece = answer[start:end]
         cited = [int(n) for m in _MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))]
-        text = _MARKER.sub("", piece).strip()
+        text = _ENUMERATOR.sub("", _MARKER.sub("", piece).strip())
         if not re.search(r"\w", text):
             if claims:  # a lone "[2]" after a full stop belongs to the claim before it
                 claims[-1][1].extend(cited)
@@ -154,6 +157,7 @@ def check_citations(
     floor: float,
     margin: float = 0.05,
     question: str = "",
+    anchored_floor: float | None = None,
 ) -> CheckResult:
     """Verify, move or drop citations; see the module docstring for the rules."""
     by_n = {e.n: e for e in evidence}
@@ -195,10 +199,18 @@ def check_citations(
         rivals = [sims[n] for n in sims if holds(n)]
         best = max(rivals, default=best)
 
-        def supports(n: int, sims: dict[int, float] = sims, best: float = best) -> bool:
+        # A claim that carries its own number or name, held by the sentence, is tied to it by
+        # more than meaning: it may clear the lower ``anchored_floor``. A cross-lingual claim
+        # ("Denmark joined the EU in 1972" on an Indonesian list of accessions) reads a little
+        # further from its sentence than a same-language one.
+        low = floor if anchored_floor is None or not (numbers or names) else anchored_floor
+
+        def supports(
+            n: int, sims: dict[int, float] = sims, best: float = best, low: float = low
+        ) -> bool:
             if n not in sims or not holds(n):
                 return False
-            return sims[n] >= floor and sims[n] >= best - margin
+            return sims[n] >= low and sims[n] >= best - margin
 
         good = [n for n in dict.fromkeys(cited) if supports(n)]
         for n in dict.fromkeys(cited):

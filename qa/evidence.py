@@ -88,7 +88,8 @@ def score_candidates(
     scored: list[Scored] = []
     for sid, sentence in sentences.items():
         vec = vectors.get(sid)
-        if vec is None:
+        # A line of only "---" or "* * *" says nothing, yet its vector is close to every query.
+        if vec is None or not any(c.isalnum() for c in sentence.text):
             continue
         sim = float(np.dot(query, np.asarray(vec, dtype=np.float32)))
         rank = chunk_rank.get(sid)

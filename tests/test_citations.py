@@ -174,3 +174,25 @@ def test_a_name_the_user_typed_in_lower_case_counts_as_asked():
         claim, evidence, vectors, embed, floor=0.5, question="kapankah PNRI didirikan?"
     )
     assert unasked.refused
+
+
+def test_a_list_number_in_front_of_a_claim_is_not_part_of_it():
+    assert split_claims("1. Sekitar 2.000 personel dikerahkan.") == [
+        ("Sekitar 2.000 personel dikerahkan.", [])
+    ]
+    # Without the fix the "1" counted as a number the sentence must hold.
+    result = check("1. About 2,000 US troops were deployed to Iraq.")
+    assert not result.refused and result.cited[0].text == TROOPS
+    assert result.answer == "About 2,000 US troops were deployed to Iraq [1]."
+
+
+def test_a_claim_with_its_own_number_may_clear_the_lower_anchored_floor():
+    embed = lambda ts: [[0.79, 0.0, 0.0] for _ in ts]  # noqa: E731 - 0.79 from TROOPS
+    anchored = "About 2,000 troops were deployed [1]."
+    kwargs = dict(floor=0.8, question="How many troops went to Iraq?")
+    assert check_citations(anchored, EVIDENCE, VECS, embed, **kwargs).refused
+    kept = check_citations(anchored, EVIDENCE, VECS, embed, anchored_floor=0.77, **kwargs)
+    assert not kept.refused and kept.cited[0].text == TROOPS
+    # Nothing of its own to hold (no number, no new name): the citation floor still applies.
+    vague = "Troops were deployed [1]."
+    assert check_citations(vague, EVIDENCE, VECS, embed, anchored_floor=0.77, **kwargs).refused

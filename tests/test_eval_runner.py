@@ -88,6 +88,9 @@ def test_run_eval_with_a_chat_model(make_settings):
     assert kutip["prompt_tokens_mean"] > 0 and kutip["ttft_ms_p50"] is not None
     assert result["config"]["llm"] == "GenericFakeChatModel"
     assert len(result["latency_ms"]["naive"]["total"]) == 8
+    misses = result["details"]["naive"]["misses"]
+    assert misses["graded"] == 6 and misses["causes"]["correct"] == 1
+    assert misses["unanswerable"] == 2 and misses["unanswerable_refused"] == 0
 
 
 def test_run_eval_user_jsonl_with_articles(make_settings):
@@ -144,6 +147,32 @@ def test_run_eval_on_an_existing_collection(make_settings):
     )
     assert result["index"]["collection"] == "mine" and result["index"]["passages_missing"] == 0
     assert result["systems"]["kutip"]["recall@100"] == 1.0
+
+
+def test_distractor_passages_join_the_index_for_every_system(make_settings, tmp_path):
+    ds = load_squad(SQUAD)
+    paragraphs = [
+        {"context": "Timnas Indonesia menang 2-0 atas Vietnam di Hanoi.", "qas": []},
+        {"context": "The central bank held its rate at six percent.", "qas": []},
+        {"context": ds.passages[0].text, "qas": []},  # the dataset's own passage: skipped
+    ]
+    extra = tmp_path / "news.json"
+    extra.write_text(json.dumps({"data": [{"title": "news", "paragraphs": paragraphs}]}))
+    settings = make_settings(relevance_floor=0.0)
+    result = run_eval(SQUAD, settings, distractors=[extra], progress=False, metrics_engine="python")
+    _check_shape(result)
+    assert result["index"]["distractor_passages"] == 2
+    assert result["index"]["articles"] == len(ds.passages) + 2
+    assert result["dataset_info"]["passages"] == len(ds.passages)  # judged as before
+    assert result["config"]["distractors"] == [str(extra)]
+    for row in result["systems"].values():
+        assert row["recall@5"] >= 0.8
+    with pytest.raises(InputError, match="drop --collection"):
+        run_eval(SQUAD, settings, collection="mine", distractors=[extra], progress=False)
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"data": []}))
+    with pytest.raises(InputError, match="no passages"):
+        run_eval(SQUAD, settings, distractors=[empty], progress=False)
 
 
 def _q(qid: str, impossible: bool = False, answers=("2,000 tonnes",)) -> Question:
@@ -224,6 +253,9 @@ def test_kutip_eval_command_end_to_end(tmp_path):
 
     out, report = tmp_path / "out.json", tmp_path / "report"
     details = tmp_path / "details.jsonl"
+    extra = tmp_path / "extra.json"
+    paragraph = {"context": "The central bank held its rate at six percent.", "qas": []}
+    extra.write_text(json.dumps({"data": [{"title": "bank", "paragraphs": [paragraph]}]}))
     code = main(
         [
             "eval",
@@ -243,6 +275,8 @@ def test_kutip_eval_command_end_to_end(tmp_path):
             str(report),
             "--details",
             str(details),
+            "--distractors",
+            str(extra),
         ]
     )
     assert code == 0
@@ -255,4 +289,6 @@ def test_kutip_eval_command_end_to_end(tmp_path):
     assert {"report.md", "metrics.png", "latency.png", "result.json"} <= {
         p.name for p in report.iterdir()
     }
-    assert "| ndcg@10" in (report / "report.md").read_text()
+    text = (report / "report.md").read_text()
+    assert "| ndcg@10" in text and "plus 1 distractor passages" in text
+    assert "## Why answers missed" in text

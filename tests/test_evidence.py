@@ -90,3 +90,12 @@ def test_settings_reject_a_negative_budget_and_a_bad_decay(monkeypatch, tmp_path
     monkeypatch.setenv("KUTIP_EVIDENCE_TOKENS", "280")
     loaded = load_settings(store_dir=tmp_path)
     assert (loaded.chunk_bonus_decay, loaded.evidence_tokens) == (0.8, 280)
+
+
+def test_a_sentence_without_letters_or_digits_is_never_evidence(settings, store):
+    text = "Rice harvest in Java was large this year.\n* * *\nRice prices fell in Jakarta."
+    Ingestor(settings, store).ingest_documents([SourceDocument("mem://s", "S", text)])
+    assert "* * *" in [s.text for s in store.sentences(store.list_articles()[0].id)]
+    scored = score_candidates(store, search(store, settings, "rice harvest"), bonus=0.1)
+    texts = [s.sentence.text for s in scored]
+    assert len(texts) == 2 and "* * *" not in texts

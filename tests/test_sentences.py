@@ -297,3 +297,16 @@ else:  # pragma: no cover - hypothesis comes with the "test" extra
     @pytest.mark.skip(reason="hypothesis not installed")
     def test_property_invariants() -> None:
         pass
+
+
+def test_a_piece_without_letters_or_digits_joins_the_sentence_before_it() -> None:
+    # Machine-translated text leaves ". ." behind; alone, "." would be a stored sentence
+    # whose vector is close to every query.
+    text = "Butuh hampir 60 tahun. . Dalam kata-kata Sekretaris. Ia pergi. ...\n---\nBaru."
+    assert sents(text) == [
+        "Butuh hampir 60 tahun. .",
+        "Dalam kata-kata Sekretaris.",
+        "Ia pergi. ...",
+        "---",  # alone on its line: nothing on the line to join
+        "Baru.",
+    ]

@@ -118,19 +118,28 @@ def split_sentences(text: str) -> list[Span]:
                 marker = _MARKERS.match(text, following, line_end)
                 if marker is not None:  # "… said. [2] Then …": the [2] cites what came before
                     end = marker.end()
-                _add(spans, text, start, end)
+                _add(spans, text, start, end, line_start)
                 start = end
-        _add(spans, text, start, line_end)
+        _add(spans, text, start, line_end, line_start)
     return spans
 
 
-def _add(spans: list[Span], text: str, start: int, end: int) -> None:
-    """Append ``[start, end)`` trimmed of whitespace and invisible characters, if any is left."""
+def _add(spans: list[Span], text: str, start: int, end: int, line_start: int) -> None:
+    """Append ``[start, end)`` trimmed of whitespace and invisible characters, if any is left.
+
+    A piece without a letter or digit ("tahun. . Dalam", "…") joins the sentence before it on
+    the same line: alone it would be stored, embedded and retrieved as a "sentence" whose
+    vector sits close to every query (machine-translated and scraped text has such pieces).
+    """
     while start < end and _blank(text[start]):
         start += 1
     while end > start and _blank(text[end - 1]):
         end -= 1
-    if start < end:
+    if start >= end:
+        return
+    if spans and spans[-1][0] >= line_start and not any(c.isalnum() for c in text[start:end]):
+        spans[-1] = (spans[-1][0], end)
+    else:
         spans.append((start, end))
 
 
