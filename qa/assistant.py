@@ -191,7 +191,33 @@ class Assistant:
                 answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
             pieces.append(text)
             yield TokenEvent(text)
-        raw = "".join(pieces).strip()
+        self._finish(answer, "".join(pieces).strip(), found)
+
+    def recheck(self, question: str, raw: str, language: str = "en") -> Answer:
+        """The answer a recorded model reply gets from today's code: retrieval and every rule
+        after the model (refusal, quoting, citation check) run again, the model does not.
+
+        Replaying recorded replies (``python -m eval.replay``) measures a change to those rules
+        in seconds instead of an hour of LLM time on 2 cores.
+        """
+        found = self.retrieve(question)
+        answer = Answer(
+            question=question,
+            answer="",
+            refused=True,
+            evidence=found.evidence,
+            standalone_question=question,
+            language=language,
+        )
+        if found.evidence and found.top_similarity >= self.settings.relevance_floor:
+            self._finish(answer, raw, found)
+        if answer.refused:
+            answer.answer = refusal_text(language)
+            answer.citations = []
+        return answer
+
+    def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
+        """The model's whole reply becomes a refusal, a quote or checked claims."""
         answer.notes.append(f"model reply: {raw[:300]}")
         if not raw or is_model_refusal(raw):
             answer.notes.append("the model said the evidence does not answer the question")
