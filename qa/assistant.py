@@ -141,27 +141,13 @@ class Assistant:
         retrieve_ms = (time.perf_counter() - started) * 1000
         yield EvidenceEvent(found.evidence, standalone, retrieve_ms)
 
-        answer = Answer(
-            question=question,
-            answer="",
-            refused=True,
-            evidence=found.evidence,
-            standalone_question=standalone,
-            language=language,
-            timings_ms={"retrieve": round(retrieve_ms, 1), "first_token": None, "total": 0.0},
-        )
-        if not found.evidence or found.top_similarity < self.settings.relevance_floor:
-            answer.notes.append(
-                f"best evidence similarity {found.top_similarity:.3f} is below the relevance "
-                f"floor {self.settings.relevance_floor}"
-            )
-        elif use_llm and self.chat_model is not None:
+        answer, grounded = self._open(question, standalone, language, found)
+        answer.timings_ms["retrieve"] = round(retrieve_ms, 1)
+        if grounded and use_llm and self.chat_model is not None:
             yield from self._generate(answer, found, started)
-        else:
+        elif grounded:
             self._extractive(answer, found)
-        if answer.refused:
-            answer.answer = refusal_text(language)
-            answer.citations = []
+        self._close(answer)
         answer.timings_ms["total"] = round((time.perf_counter() - started) * 1000, 1)
         yield AnswerEvent(answer)
 
@@ -201,20 +187,39 @@ class Assistant:
         in seconds instead of an hour of LLM time on 2 cores.
         """
         found = self.retrieve(question)
+        answer, grounded = self._open(question, question, language, found)
+        if grounded:
+            self._finish(answer, raw, found)
+        self._close(answer)
+        return answer
+
+    def _open(
+        self, question: str, standalone: str, language: str, found: EvidenceSet
+    ) -> tuple[Answer, bool]:
+        """A refusal carrying the evidence, and whether the evidence clears the relevance
+        floor (only then may a model reply or a quote turn the refusal into an answer)."""
         answer = Answer(
             question=question,
             answer="",
             refused=True,
             evidence=found.evidence,
-            standalone_question=question,
+            standalone_question=standalone,
             language=language,
         )
         if found.evidence and found.top_similarity >= self.settings.relevance_floor:
-            self._finish(answer, raw, found)
+            return answer, True
+        answer.notes.append(
+            f"best evidence similarity {found.top_similarity:.3f} is below the relevance "
+            f"floor {self.settings.relevance_floor}"
+        )
+        return answer, False
+
+    @staticmethod
+    def _close(answer: Answer) -> None:
+        """A refused answer says so in its language and cites nothing."""
         if answer.refused:
-            answer.answer = refusal_text(language)
+            answer.answer = refusal_text(answer.language)
             answer.citations = []
-        return answer
 
     def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
         """The model's whole reply becomes a refusal, a quote or checked claims."""
