@@ -11,6 +11,7 @@ quotes it for the naive recipe). Run it on what ``kutip eval --details`` wrote::
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter, defaultdict
@@ -105,12 +106,13 @@ def format_table(summary: Mapping[str, Mapping[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    paths = list(sys.argv[1:] if argv is None else argv)
-    if not paths:
-        print("usage: python -m eval.failures DETAILS.jsonl [...]", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.failures", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("details", nargs="+", help="JSONL files written by kutip eval --details")
+    args = parser.parse_args(argv)
     try:
-        for path in paths:
+        for path in args.details:
             print(f"## {path}\n\n{format_table(miss_causes(read_details(path)))}\n")
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)

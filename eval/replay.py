@@ -24,7 +24,7 @@ from typing import Any
 from eval.datasets import load_dataset
 from eval.failures import read_details
 from eval.metrics import answer_matches
-from eval.runner import EVAL_COLLECTION, _build_index, embedding_cache_path
+from eval.runner import EVAL_COLLECTION, build_index, embedding_cache_path
 from kutip.config import Settings, load_settings
 from kutip.errors import KutipError
 from kutip.models.embeddings import CachedEmbeddings, make_embeddings
@@ -66,7 +66,7 @@ def replay(
         )
         store = open_store(run, embeddings)
         try:
-            _build_index(evalset, store, run, (), None, progress=False)
+            build_index(evalset, store, run, (), None, progress=False)
             assistant = Assistant(run, store, chat_model=None)
             for row in rows:
                 before_refused = bool(row.get("refused"))

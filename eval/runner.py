@@ -104,9 +104,7 @@ def run_eval(
         store = open_store(run_settings, embeddings)
         try:
             started = time.perf_counter()
-            build = _build_index(
-                evalset, store, run_settings, articles, collection, progress, extra
-            )
+            build = build_index(evalset, store, run_settings, articles, collection, progress, extra)
             build["seconds"] = round(time.perf_counter() - started, 1)
             build["embedding_cache"] = {"hits": embeddings.hits, "misses": embeddings.misses}
             targets = Resolver(store).resolve_all(evalset, questions)
@@ -161,7 +159,7 @@ def progress_bar(progress: bool, total: int, desc: str, unit: str) -> Any:
     )
 
 
-def _build_index(
+def build_index(
     evalset: EvalSet,
     store: Store,
     settings: Settings,
