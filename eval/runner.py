@@ -125,6 +125,8 @@ def run_eval(
         "evidence_k": settings.evidence_k,
         "evidence_tokens": settings.evidence_tokens,
         "chunk_bonus": [settings.chunk_bonus, settings.chunk_bonus_decay],
+        "evidence_focus": settings.evidence_focus,
+        "relevance_floor": settings.relevance_floor,
         "retrieve_k": settings.retrieve_k,
         "depth": RETRIEVE_DEPTH,
         "answers": answers,

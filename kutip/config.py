@@ -58,6 +58,8 @@ class Settings:
     evidence_tokens: int = 280
     chunk_bonus: float = 0.1
     chunk_bonus_decay: float = 0.8
+    # Evidence only from articles whose best sentence is within this of the best (qa.evidence).
+    evidence_focus: float = 0.08
     dense_weight: float = 1.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -94,6 +96,7 @@ _ENV = {
     "evidence_tokens": "KUTIP_EVIDENCE_TOKENS",
     "chunk_bonus": "KUTIP_CHUNK_BONUS",
     "chunk_bonus_decay": "KUTIP_CHUNK_BONUS_DECAY",
+    "evidence_focus": "KUTIP_EVIDENCE_FOCUS",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
@@ -150,5 +153,7 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("evidence_k and retrieve_k must be at least 1")
     if settings.evidence_tokens < 0:
         raise ConfigError("evidence_tokens must be 0 (off) or a positive token budget")
+    if settings.evidence_focus < 0:
+        raise ConfigError("evidence_focus must be 0 (the best article only) or more")
     if not 0 < settings.chunk_bonus_decay <= 1:
         raise ConfigError("chunk_bonus_decay must be in (0, 1]")

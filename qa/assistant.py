@@ -25,7 +25,7 @@ from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
-from qa.evidence import score_candidates, select, to_evidence
+from qa.evidence import focus, score_candidates, select, to_evidence
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
@@ -95,6 +95,7 @@ class Assistant:
         scored = score_candidates(
             self.store, retrieval, bonus=settings.chunk_bonus, decay=settings.chunk_bonus_decay
         )
+        scored = focus(scored, settings.evidence_focus)
         chosen = select(scored, evidence_k or settings.evidence_k, settings.evidence_tokens)
         top = chosen[0].similarity if chosen else 0.0
         return EvidenceSet(retrieval, to_evidence(chosen), top)

@@ -10,7 +10,7 @@ from kutip.errors import ConfigError
 from kutip.schema import Article, Sentence, SourceDocument
 from kutip.text.tokens import count_tokens
 from qa.assistant import Assistant
-from qa.evidence import Scored, score_candidates, select
+from qa.evidence import Scored, focus, score_candidates, select
 from qa.retriever import search
 
 ARTICLE = Article(id="a", key="k", title="T", text="")
@@ -83,6 +83,8 @@ def test_assistant_uses_the_token_budget(settings, store):
 def test_settings_reject_a_negative_budget_and_a_bad_decay(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="evidence_tokens"):
         load_settings(store_dir=tmp_path, evidence_tokens=-1)
+    with pytest.raises(ConfigError, match="evidence_focus"):
+        load_settings(store_dir=tmp_path, evidence_focus=-0.1)
     monkeypatch.setenv("KUTIP_CHUNK_BONUS_DECAY", "1.5")
     with pytest.raises(ConfigError, match="chunk_bonus_decay"):
         load_settings(store_dir=tmp_path)
@@ -99,3 +101,32 @@ def test_a_sentence_without_letters_or_digits_is_never_evidence(settings, store)
     scored = score_candidates(store, search(store, settings, "rice harvest"), bonus=0.1)
     texts = [s.sentence.text for s in scored]
     assert len(texts) == 2 and "* * *" not in texts
+
+
+def _in(article: str, score: float) -> Scored:
+    sentence = Sentence(article_id=article, index=0, start=0, end=1, text=f"{article} {score}")
+    return Scored(sentence, Article(id=article, key=article, title=article, text=""), score, score)
+
+
+def test_focus_keeps_only_articles_whose_best_sentence_is_near_the_best():
+    # Best first: a (0.90), b (0.86) is within 0.05, c (0.80) is not, though one of a's own
+    # sentences scores lower than c's: a sentence is kept or dropped with its article.
+    scored = [_in("a", 0.90), _in("b", 0.86), _in("c", 0.80), _in("a", 0.70)]
+    kept = focus(scored, 0.05)
+    assert [(s.article.id, s.score) for s in kept] == [("a", 0.90), ("b", 0.86), ("a", 0.70)]
+    assert [s.article.id for s in focus(scored, 0.0)] == ["a", "a"]
+    assert focus(scored, 1.0) == scored
+    assert focus([], 0.05) == []
+
+
+def test_assistant_hands_no_evidence_from_an_article_far_below_the_best(settings, store):
+    docs = [
+        SourceDocument(key="mem://rice", title="Rice", text="Rice shipment reached Jakarta port."),
+        SourceDocument(key="mem://film", title="Film", text="The film premiered in Paris."),
+    ]
+    Ingestor(settings, store).ingest_documents(docs)
+    question = "rice shipment Jakarta port"
+    wide = Assistant(settings.with_overrides(evidence_focus=1.0), store, chat_model=None)
+    assert {e.title for e in wide.retrieve(question).evidence} == {"Rice", "Film"}
+    narrow = Assistant(settings.with_overrides(evidence_focus=0.0), store, chat_model=None)
+    assert {e.title for e in narrow.retrieve(question).evidence} == {"Rice"}
