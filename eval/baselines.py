@@ -29,6 +29,7 @@ from kutip.text.tokens import count_tokens
 from qa.assistant import Assistant
 from qa.refusal import is_model_refusal
 from qa.retriever import search
+from qa.types import Evidence
 
 BASELINES = ("bm25", "naive")
 
@@ -130,7 +131,7 @@ class KutipSystem:
         ranked = found.retrieval
         if k > len(ranked.chunks):
             ranked = search(self.store, self.settings, question, k=k)
-        handed = [Unit(e.article_id, e.start, e.end) for e in found.evidence]
+        handed = _by_rank(found.evidence)
         return SystemRetrieval([aid for aid, _ in ranked.articles], handed, ms)
 
     def answer(self, question: str) -> SystemAnswer:
@@ -142,12 +143,19 @@ class KutipSystem:
             prompt_tokens=ans.prompt_tokens,
             ttft_ms=ans.timings_ms.get("first_token"),
             total_ms=float(ans.timings_ms.get("total") or 0.0),
-            handed=[Unit(e.article_id, e.start, e.end) for e in ans.evidence],
+            handed=_by_rank(ans.evidence),
             notes=list(ans.notes),
         )
 
     def close(self) -> None:
         pass
+
+
+def _by_rank(evidence: Sequence[Evidence]) -> list[Unit]:
+    """Handed sentences best first (Hit@k counts from the best), whatever their reading order."""
+    return [
+        Unit(e.article_id, e.start, e.end) for e in sorted(evidence, key=lambda e: e.rank or e.n)
+    ]
 
 
 def _tokens(text: str) -> list[str]:

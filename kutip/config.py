@@ -58,6 +58,8 @@ class Settings:
     evidence_tokens: int = 280
     chunk_bonus: float = 0.1
     chunk_bonus_decay: float = 0.8
+    evidence_context: int = 0
+    evidence_focus: float = 1.0
     dense_weight: float = 1.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -94,6 +96,8 @@ _ENV = {
     "evidence_tokens": "KUTIP_EVIDENCE_TOKENS",
     "chunk_bonus": "KUTIP_CHUNK_BONUS",
     "chunk_bonus_decay": "KUTIP_CHUNK_BONUS_DECAY",
+    "evidence_context": "KUTIP_EVIDENCE_CONTEXT",
+    "evidence_focus": "KUTIP_EVIDENCE_FOCUS",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",

@@ -25,7 +25,7 @@ from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
-from qa.evidence import score_candidates, select, to_evidence
+from qa.evidence import focus, reading_order, score_candidates, select, to_evidence, with_context
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
@@ -95,9 +95,23 @@ class Assistant:
         scored = score_candidates(
             self.store, retrieval, bonus=settings.chunk_bonus, decay=settings.chunk_bonus_decay
         )
-        chosen = select(scored, evidence_k or settings.evidence_k, settings.evidence_tokens)
+        k = evidence_k or settings.evidence_k
+        scored = focus(scored, settings.evidence_focus)
+        if settings.evidence_context > 0:
+            chosen = with_context(
+                self.store,
+                scored,
+                retrieval.vector,
+                settings.evidence_context,
+                settings.evidence_tokens,
+                k,
+            )
+            evidence = to_evidence(chosen, reading_order(chosen))
+        else:
+            chosen = select(scored, k, settings.evidence_tokens)
+            evidence = to_evidence(chosen)
         top = chosen[0].similarity if chosen else 0.0
-        return EvidenceSet(retrieval, to_evidence(chosen), top)
+        return EvidenceSet(retrieval, evidence, top)
 
     # -- follow-ups -------------------------------------------------------------------------
     def standalone_question(
@@ -233,7 +247,7 @@ class Assistant:
             # model, ~1 in 6 xling answers): quote the first sentence it chose instead of
             # refusing; a quoted sentence supports itself.
             answer.notes.append(f"the model only cited {picked}; quoting the first one")
-            self._quote(answer, found.evidence[picked[0] - 1])
+            self._quote(answer, next(e for e in found.evidence if e.n == picked[0]))
             return
         self._check(answer, raw, found)
 
@@ -263,7 +277,7 @@ class Assistant:
 
     def _extractive(self, answer: Answer, found: EvidenceSet) -> None:
         """No model: the best evidence sentence is the answer, cited as [1]."""
-        self._quote(answer, found.evidence[0])
+        self._quote(answer, min(found.evidence, key=lambda e: e.rank or e.n))
 
     @staticmethod
     def _quote(answer: Answer, evidence: Evidence) -> None:

@@ -14,8 +14,9 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
    embedding space: above ``floor`` (``anchored_floor`` when the claim carries a number or
    name of its own that the sentence holds) and within ``margin`` of the best evidence
    sentence that also passes 1 and 2.
-A failed citation moves to the best sentence that passes all three, or is dropped; a claim left
-without support is removed, and an answer with no supported claim becomes a refusal.
+A failed citation moves to the best sentence that passes all three, or is dropped; a claim the
+model left uncited takes the best one it shares a word with; a claim left without support is
+removed, and an answer with no supported claim becomes a refusal.
 Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.
 """
 
@@ -134,6 +135,14 @@ def names_in(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
 
 
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"\w{3,}", text)} | numbers_in(text)
+
+
+def _shares_word(claim: str, evidence: Evidence | None) -> bool:
+    return evidence is not None and bool(_words(claim) & _words(evidence.text))
+
+
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     """Answer sentences without markers, each with the numbers it cited (in order)."""
     claims: list[tuple[str, list[int]]] = []
@@ -218,6 +227,11 @@ def check_citations(
                 notes.append(f"dropped [{n}] from: {text[:60]}")
         if not good:
             candidates = sorted(sims, key=lambda n: -sims[n])
+            # An uncited claim is read with its question, so filler ("Tentu saja!", "Sure.")
+            # lands near the question's best sentence; it may only take a citation from a
+            # sentence it shares a word with.
+            if not cited:
+                candidates = [n for n in candidates if _shares_word(text, by_n.get(n))]
             moved = next((n for n in candidates if supports(n)), None)
             if moved is not None:
                 good = [moved]

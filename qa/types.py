@@ -27,6 +27,8 @@ class Evidence:
     end: int
     text: str
     score: float
+    # 1 = the best-scored sentence handed; ``n`` is the reading order, which may differ.
+    rank: int = 0
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,25 @@ def test_reply_of_only_markers_quotes_the_cited_sentence(settings, store):
 def test_out_of_range_markers_only_is_a_refusal(settings, store):
     assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
     assert assistant.ask("What did Budi Santoso say about imports?").refused
+
+
+def test_a_claim_anchored_by_its_own_number_needs_only_the_relevance_floor(settings, store):
+    """The assistant hands ``check_citations`` the lower of the two floors as anchored floor."""
+    import numpy as np
+
+    question = "What did the trade minister announce?"
+    claim = "Imports of 2,000 tonnes [1]."
+    probe = _assistant(settings, store, relevance_floor=0.0)
+    found = probe.retrieve(question)
+    target = next(e for e in found.evidence if "2,000 tonnes" in e.text)
+    vector = store.sentence_vectors([f"{target.article_id}:s{target.sentence_index}"])
+    sentence = np.asarray(next(iter(vector.values())), dtype=np.float32)
+    claim_vector = store.embeddings.embed_documents([f"{question} Imports of 2,000 tonnes"])[0]
+    sim = float(np.dot(np.asarray(claim_vector, dtype=np.float32), sentence))
+    floors = {
+        "citation_floor": sim + 0.01,  # the claim misses the citation floor ...
+        "relevance_floor": min(sim, found.top_similarity) - 0.01,  # ... but clears this one
+    }
+    answer = _assistant(settings, store, [claim, claim], **floors).ask(question)
+    assert not answer.refused, answer.notes
+    assert "2,000 tonnes" in answer.citations[0].text

@@ -196,3 +196,18 @@ def test_a_claim_with_its_own_number_may_clear_the_lower_anchored_floor():
     # Nothing of its own to hold (no number, no new name): the citation floor still applies.
     vague = "Troops were deployed [1]."
     assert check_citations(vague, EVIDENCE, VECS, embed, anchored_floor=0.77, **kwargs).refused
+
+
+def test_filler_without_a_shared_word_gets_no_citation():
+    # Read with a question about Kirby, "Tentu saja!" embeds close to the Kirby sentence, but
+    # it states nothing that sentence holds: it must not be cited (it was, as "Tentu saja [1]!").
+    result = check_citations(
+        "Tentu saja! John Kirby denied the plans [2].",
+        EVIDENCE,
+        VECS,
+        fake_embed,
+        floor=0.8,
+        question="who denied the plans, Kirby?",
+    )
+    assert result.answer == "John Kirby denied the plans [1]."
+    assert any("removed unsupported claim: Tentu saja" in n for n in result.notes)

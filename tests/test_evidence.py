@@ -10,7 +10,14 @@ from kutip.errors import ConfigError
 from kutip.schema import Article, Sentence, SourceDocument
 from kutip.text.tokens import count_tokens
 from qa.assistant import Assistant
-from qa.evidence import Scored, score_candidates, select
+from qa.evidence import (
+    Scored,
+    reading_order,
+    score_candidates,
+    select,
+    to_evidence,
+    with_context,
+)
 from qa.retriever import search
 
 ARTICLE = Article(id="a", key="k", title="T", text="")
@@ -99,3 +106,52 @@ def test_a_sentence_without_letters_or_digits_is_never_evidence(settings, store)
     scored = score_candidates(store, search(store, settings, "rice harvest"), bonus=0.1)
     texts = [s.sentence.text for s in scored]
     assert len(texts) == 2 and "* * *" not in texts
+
+
+def _scored_at(indexes_scores: list[tuple[str, int, float]]) -> list[Scored]:
+    """Candidates given as (article id, sentence index, score), best first."""
+    out = []
+    for aid, index, score in indexes_scores:
+        article = Article(id=aid, key=aid, title=aid.upper(), text="")
+        sentence = Sentence(article_id=aid, index=index, start=0, end=1, text=f"{aid}{index}")
+        out.append(Scored(sentence, article, score, score))
+    return out
+
+
+def test_reading_order_puts_the_best_run_first_and_keeps_runs_in_document_order():
+    # b:4 is best; its neighbours b:3 and b:5 form one run; article a comes after b.
+    scored = _scored_at([("b", 4, 0.9), ("a", 7, 0.8), ("b", 1, 0.7), ("b", 5, 0.6), ("b", 3, 0.5)])
+    order = [(s.article.id, s.sentence.index) for s in reading_order(scored)]
+    assert order == [("b", 3), ("b", 4), ("b", 5), ("b", 1), ("a", 7)]
+
+
+def test_context_brings_neighbours_within_the_budget_and_numbers_in_reading_order(settings, store):
+    lines = [f"Sentence {w} of the harbour report mentions cargo." for w in "ABCDEFGH"]
+    lines[5] = "Rice shipment reached the port of Jakarta on Monday."
+    doc = SourceDocument(key="mem://h", title="Harbour", text="\n".join(lines))
+    Ingestor(settings, store).ingest_documents([doc])
+    retrieval = search(store, settings, "rice shipment Jakarta port")
+    ranked = score_candidates(store, retrieval, bonus=0.0)
+    assert ranked[0].sentence.index == 5
+    per = max(count_tokens(line) for line in lines)
+    chosen = with_context(store, ranked, retrieval.vector, 1, 3 * per, 10)
+    assert {s.sentence.index for s in chosen} == {4, 5, 6}
+    evidence = to_evidence(chosen, reading_order(chosen))
+    assert [(e.n, e.sentence_index) for e in evidence] == [(1, 4), (2, 5), (3, 6)]
+    assert next(e.rank for e in evidence if e.sentence_index == 5) == 1
+    # Without a budget the count still caps it; context 0 is the plain best-first selection.
+    assert len(with_context(store, ranked, retrieval.vector, 3, 0, 4)) == 4
+
+
+def test_assistant_with_context_quotes_the_best_sentence_without_a_model(settings, store):
+    lines = [f"Sentence {w} of the harbour report mentions cargo." for w in "ABCDE"]
+    lines[3] = "Rice shipment reached the port of Jakarta on Monday."
+    doc = SourceDocument(key="mem://h2", title="Harbour", text="\n".join(lines))
+    Ingestor(settings, store).ingest_documents([doc])
+    assistant = Assistant(
+        settings.with_overrides(evidence_context=1, relevance_floor=0.0), store, chat_model=None
+    )
+    answer = assistant.ask("rice shipment Jakarta port", use_llm=False)
+    assert answer.citations[0].sentence_index == 3
+    # One run of the whole short article, in document order; the quote is still the best one.
+    assert [e.sentence_index for e in answer.evidence] == [0, 1, 2, 3, 4]
