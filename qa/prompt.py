@@ -31,9 +31,27 @@ ANSWER_PROMPT = ChatPromptTemplate.from_messages(
         ),
         # Moving the language instruction out of the system message (so one cached prefix
         # serves every language) made the 1.5B model answer NOT FOUND to the Kirby question.
+        ("placeholder", "{example}"),
         ("human", "{evidence}\n\nQuestion: {question}"),
     ]
 )
+
+_EXAMPLE_EVIDENCE = (
+    "Banjir Cipayung\n"
+    "[1] Banjir merendam 120 rumah di Kecamatan Cipayung pada Senin pagi.\n"
+    "[2] Wali Kota Budi Hartono mengatakan pompa air baru akan dipasang bulan depan.\n"
+    "[3] Warga diungsikan ke sebuah masjid di dekat sungai."
+)
+EXAMPLES = {
+    "en": ("When will the new water pumps be installed?",
+           "The new water pumps will be installed next month [2]."),
+    "id": ("Kapan pompa air baru akan dipasang?", "Pompa air baru akan dipasang bulan depan [2]."),
+}
+
+
+def _example(language: str) -> list[tuple[str, str]]:
+    question, reply = EXAMPLES.get(language, EXAMPLES["en"])
+    return [("human", f"{_EXAMPLE_EVIDENCE}\n\nQuestion: {question}"), ("ai", reply)]
 
 # The 1.5B model tends to *answer* a follow-up instead of rewriting it; one worked example in
 # the prompt keeps it on task, and the assistant still validates the reply (see qa.assistant).
@@ -59,7 +77,10 @@ REWRITE_PROMPT = ChatPromptTemplate.from_messages(
 def system_prefix(language: str = "en") -> list[BaseMessage]:
     """The system message of answer prompts in ``language``, for warming the prompt cache."""
     name = LANGUAGE_NAMES.get(language, "English")
-    return ANSWER_PROMPT.format_messages(language=name, evidence="", question="")[:1]
+    messages = ANSWER_PROMPT.format_messages(
+        language=name, example=_example(language), evidence="", question=""
+    )
+    return messages[:-1]
 
 
 def format_evidence(evidence: Sequence[Evidence]) -> str:
@@ -88,6 +109,7 @@ def answer_messages(
 ) -> list[BaseMessage]:
     return ANSWER_PROMPT.format_messages(
         language=LANGUAGE_NAMES.get(language, "English"),
+        example=_example(language),
         evidence=format_evidence(evidence),
         question=question,
     )
