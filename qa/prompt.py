@@ -43,15 +43,19 @@ _EXAMPLE_EVIDENCE = (
     "[3] Warga diungsikan ke sebuah masjid di dekat sungai."
 )
 EXAMPLES = {
-    "en": ("When will the new water pumps be installed?",
+    "en": [("When will the new water pumps be installed?",
            "The new water pumps will be installed next month [2]."),
-    "id": ("Kapan pompa air baru akan dipasang?", "Pompa air baru akan dipasang bulan depan [2]."),
+           ("How many people died in the flood?", "NOT FOUND")],
+    "id": [("Kapan pompa air baru akan dipasang?", "Pompa air baru akan dipasang bulan depan [2]."),
+           ("Berapa orang yang meninggal dalam banjir itu?", "NOT FOUND")],
 }
 
 
 def _example(language: str) -> list[tuple[str, str]]:
-    question, reply = EXAMPLES.get(language, EXAMPLES["en"])
-    return [("human", f"{_EXAMPLE_EVIDENCE}\n\nQuestion: {question}"), ("ai", reply)]
+    out = []
+    for question, reply in EXAMPLES.get(language, EXAMPLES["en"]):
+        out += [("human", f"{_EXAMPLE_EVIDENCE}\n\nQuestion: {question}"), ("ai", reply)]
+    return out
 
 # The 1.5B model tends to *answer* a follow-up instead of rewriting it; one worked example in
 # the prompt keeps it on task, and the assistant still validates the reply (see qa.assistant).
