@@ -85,7 +85,8 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         f"- embedding `{config.get('embedding')}`, answer model `{config.get('llm')}`, "
         f"evidence_k {config.get('evidence_k')}, evidence_tokens "
         f"{config.get('evidence_tokens') or 'off'}, chunk bonus (value, decay) "
-        f"{config.get('chunk_bonus')}, ranking depth {config.get('depth')}",
+        f"{config.get('chunk_bonus')}, evidence focus {config.get('evidence_focus', 'off')}, "
+        f"ranking depth {config.get('depth')}",
         "",
         "## Metrics",
         "",
