@@ -110,7 +110,7 @@ def focus(scored: list[Scored], margin: float) -> list[Scored]:
     0.867), yet the same 100 xling questions were answered right less often (0.446 -> 0.373),
     so it is off by default (``evidence_focus`` 1.0): docs/evaluation.md.
     """
-    if not scored:
+    if not scored or margin >= 1.0:  # 1.0 or more: off (scores are cosines plus a bonus)
         return scored
     best: dict[str, float] = {}
     for s in scored:
