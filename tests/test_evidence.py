@@ -119,6 +119,25 @@ def test_focus_keeps_only_articles_whose_best_sentence_is_near_the_best():
     assert focus([], 0.05) == []
 
 
+def test_focus_keeps_every_passage_of_the_best_document():
+    # A document stored as several passages (one title, e.g. a Wikipedia article split into
+    # paragraphs) is one subject: its weaker passage stays, an unrelated title does not.
+    def titled(article: str, title: str, score: float) -> Scored:
+        s = _in(article, score)
+        return Scored(
+            s.sentence, Article(id=article, key=article, title=title, text=""), score, score
+        )
+
+    scored = [
+        titled("p1", "Steam_engine", 0.90),
+        titled("x", "Film", 0.84),
+        titled("p2", "steam engine", 0.75),
+    ]
+    assert [s.article.id for s in focus(scored, 0.05)] == ["p1", "p2"]
+    untitled = [titled("u1", "", 0.90), titled("u2", "", 0.70)]
+    assert [s.article.id for s in focus(untitled, 0.05)] == ["u1"]
+
+
 def test_assistant_hands_no_evidence_from_an_article_far_below_the_best(settings, store):
     docs = [
         SourceDocument(key="mem://rice", title="Rice", text="Rice shipment reached Jakarta port."),
