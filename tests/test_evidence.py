@@ -103,9 +103,10 @@ def test_a_sentence_without_letters_or_digits_is_never_evidence(settings, store)
     assert len(texts) == 2 and "* * *" not in texts
 
 
-def _in(article: str, score: float) -> Scored:
+def _in(article: str, score: float, title: str | None = None) -> Scored:
     sentence = Sentence(article_id=article, index=0, start=0, end=1, text=f"{article} {score}")
-    return Scored(sentence, Article(id=article, key=article, title=article, text=""), score, score)
+    title = article if title is None else title
+    return Scored(sentence, Article(id=article, key=article, title=title, text=""), score, score)
 
 
 def test_focus_keeps_only_articles_whose_best_sentence_is_near_the_best():
@@ -122,19 +123,13 @@ def test_focus_keeps_only_articles_whose_best_sentence_is_near_the_best():
 def test_focus_keeps_every_passage_of_the_best_document():
     # A document stored as several passages (one title, e.g. a Wikipedia article split into
     # paragraphs) is one subject: its weaker passage stays, an unrelated title does not.
-    def titled(article: str, title: str, score: float) -> Scored:
-        s = _in(article, score)
-        return Scored(
-            s.sentence, Article(id=article, key=article, title=title, text=""), score, score
-        )
-
     scored = [
-        titled("p1", "Steam_engine", 0.90),
-        titled("x", "Film", 0.84),
-        titled("p2", "steam engine", 0.75),
+        _in("p1", 0.90, "Steam_engine"),
+        _in("x", 0.84, "Film"),
+        _in("p2", 0.75, "steam engine"),
     ]
     assert [s.article.id for s in focus(scored, 0.05)] == ["p1", "p2"]
-    untitled = [titled("u1", "", 0.90), titled("u2", "", 0.70)]
+    untitled = [_in("u1", 0.90, ""), _in("u2", 0.70, "")]
     assert [s.article.id for s in focus(untitled, 0.05)] == ["u1"]
 
 
