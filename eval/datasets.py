@@ -153,7 +153,9 @@ def load_squad(
     passages: list[Passage] = []
     questions: list[Question] = []
     for article in data["data"]:
-        title = str(article.get("title") or "")
+        # SQuAD titles are Wikipedia page names ("European_Union_law"): shown to the answer
+        # model as they are, the 1.5B model answered with the underscored title itself.
+        title = str(article.get("title") or "").replace("_", " ").strip()
         for paragraph in article.get("paragraphs", []):
             context = paragraph.get("context")
             if not isinstance(context, str) or not context.strip():

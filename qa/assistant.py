@@ -273,11 +273,18 @@ class Assistant:
         answer.citations = [_citation(1, evidence)]
 
 
+_MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
 def _marker_only(raw: str, n_evidence: int) -> list[int]:
-    """Evidence numbers of a reply made of nothing but ``[n]`` markers (else ``[]``)."""
-    if re.sub(r"[\[\]\d,;.\s]", "", raw):
+    """Evidence numbers of a reply made of nothing but ``[n]`` markers (else ``[]``).
+
+    Only bracketed numbers count: ``3.600 [1]`` is a number answer citing [1], not a pick of
+    sentence 3 (it was quoted as sentence 3 until the xling details showed it).
+    """
+    if re.sub(r"[.,;\s]", "", _MARKER_GROUP.sub("", raw)):
         return []
-    numbers = [int(n) for n in re.findall(r"\d+", raw)]
+    numbers = [int(n) for group in _MARKER_GROUP.findall(raw) for n in re.findall(r"\d+", group)]
     return [n for n in numbers if 1 <= n <= n_evidence]
 
 

@@ -135,12 +135,30 @@ def names_in(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
+
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in re.findall(r"\w{3,}", text)} | numbers_in(text)
+    """Words of three letters or more, acronyms of any length ("NP", "EU") and numbers."""
+    words = {w.lower() for w in re.findall(r"\w{3,}", text)}
+    return words | {a.lower() for a in _ACRONYM.findall(text)} | numbers_in(text)
 
 
 def _shares_word(claim: str, evidence: Evidence | None) -> bool:
     return evidence is not None and bool(_words(claim) & _words(evidence.text))
+
+
+def _restates_question(claim: str, question: str) -> bool:
+    """Whether the claim repeats a content word of the question (five letters or more, or an
+    acronym or number): it is about what was asked, not filler such as "Sure." or "Tentu saja!".
+
+    An English claim over Indonesian evidence rarely shares a word with its sentence ("the
+    term ... is computational problem" and "Masalah komputasi ..."), so the shared-word test
+    alone refused right cross-lingual answers the model left uncited.
+    """
+    content = {w for w in _words(claim) if len(w) >= 5 or not w.isalpha()}
+    content |= {a.lower() for a in _ACRONYM.findall(claim)}
+    return bool(content & _words(question))
 
 
 def split_claims(answer: str) -> list[tuple[str, list[int]]]:
@@ -228,9 +246,9 @@ def check_citations(
         if not good:
             candidates = sorted(sims, key=lambda n: -sims[n])
             # An uncited claim is read with its question, so filler ("Tentu saja!", "Sure.")
-            # lands near the question's best sentence; it may only take a citation from a
-            # sentence it shares a word with.
-            if not cited:
+            # lands near the question's best sentence; unless it restates the question, it
+            # may only take a citation from a sentence it shares a word with.
+            if not cited and not _restates_question(text, question):
                 candidates = [n for n in candidates if _shares_word(text, by_n.get(n))]
             moved = next((n for n in candidates if supports(n)), None)
             if moved is not None:

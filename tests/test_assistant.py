@@ -106,6 +106,14 @@ def test_reply_of_only_markers_quotes_the_cited_sentence(settings, store):
     assert answer.citations[0].text == cited.text and answer.citations[0].n == 1
 
 
+def test_a_number_answer_is_not_read_as_a_pick_of_sentences(settings, store):
+    # "3.600 [1]" answers with a number and cites [1]; it was quoted as if it picked sentence 3.
+    assistant = _assistant(settings, store, ["3.600 [1]"], relevance_floor=0.0)
+    answer = assistant.ask("What did Budi Santoso say about imports?")
+    assert not any("only cited" in n for n in answer.notes)
+    assert answer.answer != f"{answer.evidence[2].text} [1]"
+
+
 def test_out_of_range_markers_only_is_a_refusal(settings, store):
     assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
     assert assistant.ask("What did Budi Santoso say about imports?").refused

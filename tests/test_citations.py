@@ -211,3 +211,30 @@ def test_filler_without_a_shared_word_gets_no_citation():
     )
     assert result.answer == "John Kirby denied the plans [1]."
     assert any("removed unsupported claim: Tentu saja" in n for n in result.notes)
+
+
+def test_an_uncited_claim_that_restates_the_question_may_take_a_citation_across_languages():
+    # An English claim over Indonesian evidence shares no word with its sentence; restating the
+    # question ("... who denied the plans") marks it as an answer, not filler.
+    embed = lambda ts: [[0.1, 0.99, 0.0] for _ in ts]  # noqa: E731 - close to KIRBY only
+    result = check_citations(
+        "The spokesman denied the plans.",
+        EVIDENCE,
+        VECS,
+        embed,
+        floor=0.8,
+        question="Which spokesman denied the plans?",
+    )
+    assert not result.refused and result.cited[0].text == KIRBY
+    # The same claim after an unrelated question is filler-like: no shared word, no citation.
+    unrelated = check_citations(
+        "The spokesman denied the plans.", EVIDENCE, VECS, embed, floor=0.8, question="Who?"
+    )
+    assert unrelated.refused
+
+
+def test_an_acronym_counts_as_a_shared_word():
+    embed = lambda ts: [[0.0, 0.0, 1.0] for _ in ts]  # noqa: E731 - close to OTHER only
+    evidence = [*EVIDENCE[:2], _ev(3, "Sejalan dengan itu, co-NP adalah kelas komplemen.")]
+    result = check_citations("It is co-NP.", evidence, VECS, embed, floor=0.8, question="Which?")
+    assert not result.refused and result.cited[0].n == 3

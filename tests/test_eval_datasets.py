@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,20 @@ def test_errors_name_the_input(tmp_path):
     (tmp_path / "beir").mkdir()
     with pytest.raises(InputError, match=r"corpus\.jsonl is missing"):
         load_beir(tmp_path / "beir")
+
+
+def test_wikipedia_page_names_become_titles(tmp_path):
+    # "European_Union_law" shown as it is made the answer model answer with the title itself.
+    data = {
+        "version": "v2.0",
+        "data": [
+            {
+                "title": "European_Union_law",
+                "paragraphs": [{"context": "Hukum Uni Eropa berlaku.", "qas": []}],
+            }
+        ],
+    }
+    path = tmp_path / "wiki.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    ds = load_dataset(path, require_questions=False)
+    assert [p.title for p in ds.passages] == ["European Union law"]
