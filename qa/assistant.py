@@ -133,10 +133,7 @@ class Assistant:
         started = time.perf_counter()
         question = question.strip()
         use_llm = self.chat_model is not None if use_llm is None else use_llm
-        language = answer_language or self.settings.answer_language
-        if language == "auto":
-            language = detect_language(question)
-            language = language if language in ("en", "id") else "en"
+        language = self.answer_language(question, answer_language)
         standalone = self.standalone_question(question, history, use_llm)
         found = self.retrieve(standalone, filters=filters, evidence_k=evidence_k)
         retrieve_ms = (time.perf_counter() - started) * 1000
@@ -180,7 +177,16 @@ class Assistant:
             yield TokenEvent(text)
         self._finish(answer, "".join(pieces).strip(), found)
 
-    def recheck(self, question: str, raw: str, language: str = "en") -> Answer:
+    def answer_language(self, question: str, requested: str | None = None) -> str:
+        """The language to answer in: the one asked for, else the setting, where ``auto``
+        means the question's own (English or Indonesian, English otherwise)."""
+        language = requested or self.settings.answer_language
+        if language == "auto":
+            language = detect_language(question)
+            language = language if language in ("en", "id") else "en"
+        return language
+
+    def recheck(self, question: str, raw: str, language: str | None = None) -> Answer:
         """The answer a recorded model reply gets from today's code: retrieval and every rule
         after the model (refusal, quoting, citation check) run again, the model does not.
 
@@ -188,6 +194,7 @@ class Assistant:
         in seconds instead of an hour of LLM time on 2 cores.
         """
         found = self.retrieve(question)
+        language = self.answer_language(question, language)
         answer, grounded = self._open(question, question, language, found)
         if grounded:
             self._finish(answer, raw, found)
@@ -256,6 +263,7 @@ class Assistant:
             question=answer.standalone_question or answer.question,
             # Anchored claims need only clear the relevance floor the evidence itself cleared.
             anchored_floor=min(self.settings.citation_floor, self.settings.relevance_floor),
+            language=answer.language,
         )
         answer.notes.extend(result.notes)
         answer.refused = result.refused

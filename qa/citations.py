@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kutip.text.sentences import split_sentences
+from qa.quoting import in_source_words
 from qa.types import Evidence
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -176,6 +177,27 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return claims
 
 
+def _in_source_words(
+    kept: list[CheckedClaim],
+    by_n: dict[int, Evidence],
+    language: str | None,
+    question: str,
+    notes: list[str],
+) -> list[CheckedClaim]:
+    """Claims that restate their one sentence in the reader's language become that sentence
+    (:mod:`qa.quoting`); a sentence quoted twice in a row is shown once."""
+    out: list[CheckedClaim] = []
+    for claim in kept:
+        quote = in_source_words(claim.text, [by_n[n] for n in claim.cited], language, question)
+        if quote is not None:
+            notes.append(f"quoted sentence {claim.cited[0]} for: {claim.text[:60]}")
+            claim = CheckedClaim(quote, claim.cited)
+        if out and out[-1].text == claim.text and out[-1].cited == claim.cited:
+            continue
+        out.append(claim)
+    return out
+
+
 def check_citations(
     answer: str,
     evidence: Sequence[Evidence],
@@ -185,6 +207,7 @@ def check_citations(
     margin: float = 0.05,
     question: str = "",
     anchored_floor: float | None = None,
+    language: str | None = None,
 ) -> CheckResult:
     """Verify, move or drop citations; see the module docstring for the rules."""
     by_n = {e.n: e for e in evidence}
@@ -261,6 +284,7 @@ def check_citations(
             notes.append(f"removed unsupported claim: {text[:60]}")
     if not kept:
         return CheckResult("", [], True, notes)
+    kept = _in_source_words(kept, by_n, language, question, notes)
     order: list[int] = []
     for claim in kept:
         for n in claim.cited:

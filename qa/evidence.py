@@ -168,6 +168,7 @@ def to_evidence(scored: list[Scored]) -> list[Evidence]:
             end=s.sentence.end,
             text=s.sentence.text,
             score=round(s.similarity, 4),
+            lang=s.article.lang,
         )
         for i, s in enumerate(scored, start=1)
     ]

@@ -27,6 +27,8 @@ class Evidence:
     end: int
     text: str
     score: float
+    lang: str | None = None
+    """The article's language (detected at ingest): whether a reply can quote it verbatim."""
 
 
 @dataclass(frozen=True)

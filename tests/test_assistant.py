@@ -139,3 +139,18 @@ def test_a_claim_anchored_by_its_own_number_needs_only_the_relevance_floor(setti
     answer = _assistant(settings, store, [claim, claim], **floors).ask(question)
     assert not answer.refused, answer.notes
     assert "2,000 tonnes" in answer.citations[0].text
+
+
+def test_a_reply_restating_a_same_language_sentence_is_answered_with_that_sentence(
+    settings, store
+):
+    reply = "Budi Santoso said 2,000 tonnes of imports arrive in March [1]."
+    assistant = _assistant(settings, store, [reply, reply], relevance_floor=0.0)
+    question = "What did Budi Santoso say about imports?"
+    answer = assistant.ask(question)
+    sentence = "Trade minister Budi Santoso said imports of 2,000 tonnes would arrive in March."
+    assert answer.answer == sentence.removesuffix(".") + " [1]."
+    assert answer.citations[0].text == sentence
+    # Asked for an Indonesian answer, the English sentence is not quoted: the reply stays.
+    translated = assistant.ask(question, answer_language="id")
+    assert translated.answer == reply

@@ -1,0 +1,65 @@
+"""Answer in the source's own words: a claim that restates one sentence in the reader's
+language becomes that sentence, verbatim.
+
+The 1.5B model copies a definition and drops half of it ("Meningitis disebabkan oleh virus,
+bakteri, atau mikroorganisme lain" for a sentence that goes on "... dan walaupun jarang dapat
+disebabkan oleh obat tertentu"), truncates a long list, or re-spaces a number ("60. 600").
+When the claim is already a restatement of the sentence it cites, nothing is gained by the
+model's wording and something is lost, so kutip shows what the source says: an exact quote
+is the one answer that can be neither misread nor mis-cited. Claims in another language than
+their sentence (an English answer over an Indonesian article) keep the model's translation,
+and a claim that adds a name or number the sentence lacks (the subject from the title:
+"Coto makassar adalah ...") keeps its own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.types import Evidence
+
+RESTATES = 0.6
+"""Share of the claim's distinct words that must occur in the sentence (see ``restates``)."""
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\s?\d+)*")
+_NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
+_REFERENCE = re.compile(r"\[\d+\]")
+
+
+def _numbers(text: str) -> set[str]:
+    return {re.sub(r"[.,\s]", "", m) for m in _NUMBER.findall(text)}
+
+
+def restates(claim: str, sentence: str, question: str = "") -> bool:
+    """Whether ``claim`` is a rewording of ``sentence``: at least ``RESTATES`` of its distinct
+    words occur in the sentence or the question, and every number and capitalised name the
+    claim adds to the question occurs in the sentence."""
+    words = {w.lower() for w in _WORD.findall(claim)}
+    if not words:
+        return False
+    held = {w.lower() for w in _WORD.findall(sentence)}
+    asked = {w.lower() for w in _WORD.findall(question)}
+    if not _numbers(claim) - _numbers(question) <= _numbers(sentence):
+        return False
+    names = {n.lower() for n in _NAME.findall(claim) if n.isalpha()} - asked
+    if not names <= held:
+        return False
+    return len(words & (held | asked)) >= RESTATES * len(words)
+
+
+def in_source_words(
+    claim: str, cited: Sequence[Evidence], language: str | None, question: str = ""
+) -> str | None:
+    """The sentence to show instead of ``claim``, or ``None`` to keep the model's words.
+
+    Only a claim citing exactly one sentence whose article is in ``language`` is replaced.
+    """
+    if language is None or len(cited) != 1:
+        return None
+    evidence = cited[0]
+    if evidence.lang != language or not restates(claim, evidence.text, question):
+        return None
+    # A scraped page's own reference marks ("meningen.[1] Radang") would read as kutip's.
+    return " ".join(_REFERENCE.sub("", evidence.text).split())
