@@ -141,9 +141,7 @@ def test_a_claim_anchored_by_its_own_number_needs_only_the_relevance_floor(setti
     assert "2,000 tonnes" in answer.citations[0].text
 
 
-def test_a_reply_restating_a_same_language_sentence_is_answered_with_that_sentence(
-    settings, store
-):
+def test_a_reply_restating_a_same_language_sentence_is_answered_with_that_sentence(settings, store):
     reply = "Budi Santoso said 2,000 tonnes of imports arrive in March [1]."
     assistant = _assistant(settings, store, [reply, reply], relevance_floor=0.0)
     question = "What did Budi Santoso say about imports?"
