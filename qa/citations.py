@@ -36,6 +36,8 @@ _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # The model sometimes writes the decimal "32,58" as "32, 58": read both ways.
 _SPACED_SEPARATOR = re.compile(r"(?<=\d)([.,])\s+(?=\d)")
+# ... and "60.600" as "60. 600", which also split the claim in two at the full stop.
+_SPACED_THOUSANDS = re.compile(r"(?<=\d)([.,])\s+(?=\d{3}(?!\d))")
 # "1. Selama masa itu ..." : the 1.5B model sometimes numbers its reply like a list.
 _ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
@@ -211,7 +213,7 @@ def check_citations(
 ) -> CheckResult:
     """Verify, move or drop citations; see the module docstring for the rules."""
     by_n = {e.n: e for e in evidence}
-    claims = split_claims(answer)
+    claims = split_claims(_SPACED_THOUSANDS.sub(r"\1", answer))
     if not claims:
         return CheckResult("", [], True, ["empty answer"])
     # A terse claim ("2000", "John Kirby") means little alone: it is compared in the context of

@@ -238,3 +238,13 @@ def test_an_acronym_counts_as_a_shared_word():
     evidence = [*EVIDENCE[:2], _ev(3, "Sejalan dengan itu, co-NP adalah kelas komplemen.")]
     result = check_citations("It is co-NP.", evidence, VECS, embed, floor=0.8, question="Which?")
     assert not result.refused and result.cited[0].n == 3
+
+
+def test_a_thousands_group_the_model_spaced_out_is_one_number():
+    # "60.600 meter persegi" came back as "60. 600 meter persegi [1]": split at the full stop,
+    # neither half held its number and a right answer was refused.
+    evidence = [_ev(1, "Luas museum ini 60.600 meter persegi."), *EVIDENCE[1:]]
+    embed = lambda ts: [[1.0, 0.0, 0.0] for _ in ts]  # noqa: E731
+    result = check_citations("60. 600 meter persegi [1]", evidence, VECS, embed, floor=0.8)
+    assert not result.refused
+    assert result.answer == "60.600 meter persegi [1]"
