@@ -29,90 +29,19 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kutip.text.sentences import split_sentences
+from qa.facts import names_in, numbers_in
 from qa.quoting import in_source_words
 from qa.types import Evidence
 
+__all__ = ["CheckResult", "check_citations", "names_in", "numbers_in", "split_claims"]
+
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # The model sometimes writes the decimal "32,58" as "32, 58": read both ways.
 _SPACED_SEPARATOR = re.compile(r"(?<=\d)([.,])\s+(?=\d)")
 # ... and "60.600" as "60. 600", which also split the claim in two at the full stop.
 _SPACED_THOUSANDS = re.compile(r"(?<=\d)([.,])\s+(?=\d{3}(?!\d))")
 # "1. Selama masa itu ..." : the 1.5B model sometimes numbers its reply like a list.
 _ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")
-_NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
-_NOT_NAMES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "He",
-        "She",
-        "It",
-        "They",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "According",
-        "There",
-        "His",
-        "Her",
-        "Their",
-        "Its",
-        "As",
-        "After",
-        "Before",
-        "During",
-        "When",
-        "While",
-        "Yes",
-        "No",
-        "And",
-        "But",
-        "Or",
-        "If",
-        "For",
-        "To",
-        "By",
-        "With",
-        "From",
-        "Of",
-        "We",
-        "I",
-        "You",
-        "Who",
-        "What",
-        "Which",
-        "Where",
-        "Why",
-        "How",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "However",
-        "Also",
-        "Although",
-        "Because",
-        "Since",
-        "Then",
-        "Yang",
-        "Dan",
-        "Di",
-        "Pada",
-        "Menurut",
-        "Dia",
-        "Ia",
-        "Mereka",
-        "Namun",
-        "Sejak",
-        "Dalam",
-    ]
-)
 
 
 @dataclass
@@ -128,14 +57,6 @@ class CheckResult:
     cited: list[Evidence]  # in new numbering order: cited[0] is [1]
     refused: bool
     notes: list[str]
-
-
-def numbers_in(text: str) -> set[str]:
-    return {re.sub(r"[.,]", "", m) for m in _NUMBER.findall(text)}
-
-
-def names_in(text: str) -> set[str]:
-    return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")

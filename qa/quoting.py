@@ -17,19 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.facts import names_in, numbers_in
 from qa.types import Evidence
 
 RESTATES = 0.6
 """Share of the claim's distinct words that must occur in the sentence (see ``restates``)."""
 
 _WORD = re.compile(r"\w+")
-_NUMBER = re.compile(r"\d+(?:[.,]\s?\d+)*")
-_NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
 _REFERENCE = re.compile(r"\[\d+\]")
-
-
-def _numbers(text: str) -> set[str]:
-    return {re.sub(r"[.,\s]", "", m) for m in _NUMBER.findall(text)}
 
 
 def restates(claim: str, sentence: str, question: str = "") -> bool:
@@ -41,10 +36,9 @@ def restates(claim: str, sentence: str, question: str = "") -> bool:
         return False
     held = {w.lower() for w in _WORD.findall(sentence)}
     asked = {w.lower() for w in _WORD.findall(question)}
-    if not _numbers(claim) - _numbers(question) <= _numbers(sentence):
+    if not numbers_in(claim) - numbers_in(question) <= numbers_in(sentence):
         return False
-    names = {n.lower() for n in _NAME.findall(claim) if n.isalpha()} - asked
-    if not names <= held:
+    if not names_in(claim) - asked <= held | names_in(sentence):
         return False
     return len(words & (held | asked)) >= RESTATES * len(words)
 
