@@ -217,9 +217,12 @@ def check_citations(
     parts = []
     for claim in kept:
         marks = "".join(f"[{renumber[n]}]" for n in claim.cited)
-        body = claim.text
-        end = ""
-        if body and body[-1] in ".!?":
-            body, end = body[:-1], body[-1]
-        parts.append(f"{body} {marks}{end}")
+        # A quoted sentence can read as several (a page's "Georgia.[1] Saat ini ..." is one
+        # stored sentence): every piece carries the marker, so every claim shows its source.
+        for start, stop in split_sentences(claim.text) or [(0, len(claim.text))]:
+            body = claim.text[start:stop].strip()
+            end = ""
+            if body and body[-1] in ".!?":
+                body, end = body[:-1], body[-1]
+            parts.append(f"{body} {marks}{end}")
     return CheckResult(" ".join(parts), [by_n[n] for n in order], False, notes)

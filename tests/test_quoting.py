@@ -59,3 +59,27 @@ def test_check_citations_shows_the_quote_and_keeps_the_citation():
     assert any("quoted sentence 1" in n for n in quoted.notes)
     kept = check_citations(reply, evidence, vectors, embed, language="en", **kwargs)
     assert kept.answer == reply
+
+
+def test_a_quote_that_reads_as_two_sentences_cites_each():
+    # Stored as one sentence ("meningen.[1] Radang" did not split); shown without the page's
+    # mark it reads as two, and each must carry the citation.
+    text = "Meningitis adalah radang pada meningen.[1] Radang dapat disebabkan oleh virus."
+    evidence = [_ev(text)]
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return [[1.0, 0.0] for _ in texts]
+
+    reply = "Meningitis adalah radang pada meningen dan disebabkan oleh virus [1]."
+    result = check_citations(
+        reply,
+        evidence,
+        {1: [1.0, 0.0]},
+        embed,
+        floor=0.8,
+        question="Apa itu meningitis?",
+        language="id",
+    )
+    assert result.answer == (
+        "Meningitis adalah radang pada meningen [1]. Radang dapat disebabkan oleh virus [1]."
+    )
