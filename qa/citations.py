@@ -100,7 +100,7 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return claims
 
 
-def _in_source_words(
+def _quote_restated(
     kept: list[CheckedClaim],
     by_n: dict[int, Evidence],
     language: str | None,
@@ -207,7 +207,7 @@ def check_citations(
             notes.append(f"removed unsupported claim: {text[:60]}")
     if not kept:
         return CheckResult("", [], True, notes)
-    kept = _in_source_words(kept, by_n, language, question, notes)
+    kept = _quote_restated(kept, by_n, language, question, notes)
     order: list[int] = []
     for claim in kept:
         for n in claim.cited:

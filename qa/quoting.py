@@ -3,7 +3,8 @@ language becomes that sentence, verbatim.
 
 The 1.5B model copies a definition and drops half of it ("Meningitis disebabkan oleh virus,
 bakteri, atau mikroorganisme lain" for a sentence that goes on "... dan walaupun jarang dapat
-disebabkan oleh obat tertentu"), truncates a long list, or re-spaces a number ("60. 600").
+disebabkan oleh obat tertentu"), cuts a list of seven names to one, or drops the unit
+glued to a number ("297,007 km²" for "297,007km²").
 When the claim is already a restatement of the sentence it cites, nothing is gained by the
 model's wording and something is lost, so kutip shows what the source says: an exact quote
 is the one answer that can be neither misread nor mis-cited. Claims in another language than
@@ -21,7 +22,7 @@ from qa.facts import names_in, numbers_in
 from qa.types import Evidence
 
 RESTATES = 0.6
-"""Share of the claim's distinct words that must occur in the sentence (see ``restates``)."""
+"""Share of the claim's distinct words that must occur in the sentence or the question."""
 
 _WORD = re.compile(r"\w+")
 _REFERENCE = re.compile(r"\[\d+\]")
