@@ -111,6 +111,8 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
     if result["significance"]:
         print()
         print(format_significance(result))
+    # Flushed now: a native library crashing at interpreter exit once lost a redirected table.
+    sys.stdout.flush()
     if args.json_out:
         out = Path(args.json_out).expanduser()
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,12 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
    embedding space: above ``floor`` (``anchored_floor`` when the claim carries a number or
    name of its own that the sentence holds) and within ``margin`` of the best evidence
    sentence that also passes 1 and 2.
-A failed citation moves to the best sentence that passes all three, or is dropped; a claim the
+4. when the claim adds words of its own to the question ("... adalah putih halus"), the cited
+   sentences hold at least one of them if another sentence passing 1 to 3 holds half of
+   them: the 1.5B model cites the wrong number under a claim that restates the question, and
+   closeness in meaning alone let "[2]", a sentence about turtles on the same beach, stand
+   for "the sand is fine and white" (facqa).
+A failed citation moves to the best sentence that passes all of them, or is dropped; a claim the
 model left uncited takes the best one it shares a word with; a claim left without support is
 removed, and an answer with no supported claim becomes a refusal.
 Citations are then renumbered in order of first use, so ``[1]`` is the first cited sentence.
@@ -29,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kutip.text.sentences import split_sentences
-from qa.facts import names_in, numbers_in
+from qa.facts import added_words, names_in, numbers_in
 from qa.quoting import in_source_words
 from qa.types import Evidence
 
@@ -98,6 +103,29 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
             continue
         claims.append((text, cited))
     return claims
+
+
+def _holding_own_words(
+    claim: str,
+    question: str,
+    good: list[int],
+    sims: dict[int, float],
+    by_n: dict[int, Evidence],
+    supports: Callable[[int], bool],
+    notes: list[str],
+) -> list[int]:
+    """Rule 4: ``good``, or the supporting sentence holding most of the words the claim adds
+    to its question when none of ``good`` holds any of them (see the module docstring)."""
+    own = added_words(claim, question)
+    if not good or not own or any(own & _words(by_n[n].text) for n in good):
+        return good
+    held = {n: len(own & _words(by_n[n].text)) for n in sims if n in by_n}
+    holders = [n for n, k in held.items() if 2 * k >= len(own) and supports(n)]
+    if not holders:
+        return good
+    moved = max(holders, key=lambda n: (held[n], sims[n]))
+    notes.append(f"moved citation to sentence {moved}, which holds the claim's words: {claim[:60]}")
+    return [moved]
 
 
 def _quote_restated(
@@ -201,6 +229,7 @@ def check_citations(
                 good = [moved]
                 if cited:
                     notes.append(f"moved citation to sentence {moved}: {text[:60]}")
+        good = _holding_own_words(text, question, good, sims, by_n, supports, notes)
         if good:
             kept.append(CheckedClaim(text, good))
         else:

@@ -1,5 +1,5 @@
-"""The facts a claim can be held to: its numbers and its names, as the citation check and the
-quoting rule both read them.
+"""The facts a claim can be held to: its numbers, its names and the words it adds to its
+question, as the citation check and the quoting rule both read them.
 
 A number is compared without its digit-group separators (``2,000`` = ``2.000`` = ``2000``), a
 name is a capitalised word that is not a sentence-opening function word ("The", "Pada").
@@ -8,6 +8,8 @@ name is a capitalised word that is not a sentence-opening function word ("The", 
 from __future__ import annotations
 
 import re
+
+from kutip.text.stopwords import STOPWORDS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
@@ -91,3 +93,15 @@ def numbers_in(text: str) -> set[str]:
 
 def names_in(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
+
+
+def added_words(claim: str, question: str) -> set[str]:
+    """The claim's own content words: four letters or more, not a function word, not in the
+    question. For "Warna pasir pada pantai Warmamedi ... adalah putih halus" asked as "Apakah
+    warna pasir pada pantai Warmamedi ...", they are ``{"putih", "halus"}``: the answer."""
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    return {
+        w
+        for w in (m.lower() for m in re.findall(r"[^\W\d_]{4,}", claim))
+        if w not in asked and w not in STOPWORDS
+    }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.facts import names_in, numbers_in
+from qa.facts import added_words, names_in, numbers_in
 from qa.types import Evidence
 
 RESTATES = 0.6
@@ -40,6 +40,9 @@ def restates(claim: str, sentence: str, question: str = "") -> bool:
     if not numbers_in(claim) - numbers_in(question) <= numbers_in(sentence):
         return False
     if not names_in(claim) - asked <= held | names_in(sentence):
+        return False
+    own = added_words(claim, question)
+    if 2 * len(own & held) < len(own):
         return False
     return len(words & (held | asked)) >= RESTATES * len(words)
 

@@ -248,3 +248,23 @@ def test_a_thousands_group_the_model_spaced_out_is_one_number():
     result = check_citations("60. 600 meter persegi [1]", evidence, VECS, embed, floor=0.8)
     assert not result.refused
     assert result.answer == "60.600 meter persegi [1]"
+
+
+def test_a_citation_moves_to_the_sentence_holding_the_words_the_claim_adds_to_its_question():
+    beach = _ev(1, "Pantai Baturumah terletak dekat pantai Warmamedi dengan pasir putih halus.")
+    turtles = _ev(2, "Lebih dari 4.000 ekor penyu belimbing terdapat di pantai Jamursbamedi.")
+    vectors = {1: np.array([1.0, 0.0]), 2: np.array([0.96, 0.28])}  # both close to the claim
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return [[0.99, 0.14] for _ in texts]
+
+    question = "Apakah warna pasir pada pantai Warmamedi?"
+    answer = "Warna pasir pada pantai Warmamedi adalah putih halus [2]."
+    result = check_citations(answer, [beach, turtles], vectors, embed, 0.8, question=question)
+    assert [e.n for e in result.cited] == [1]
+    assert any("holds the claim's words" in n for n in result.notes)
+    # The model's own citation stands when it holds the claim's words.
+    answer = "Warna pasir pada pantai Warmamedi adalah putih halus [1]."
+    result = check_citations(answer, [beach, turtles], vectors, embed, 0.8, question=question)
+    assert [e.n for e in result.cited] == [1]
+    assert not any("moved" in n or "dropped" in n for n in result.notes)

@@ -31,6 +31,11 @@ def test_an_untitled_article_gets_no_empty_header_line():
     assert text == "[1] Satu.\n[2] Dua."
 
 
+def test_a_pages_own_reference_marks_are_not_shown_as_evidence_numbers():
+    text = format_evidence([_ev(7, "a", "", 0, "Ibu kota Georgia.[1] Saat ini [12] besar.")])
+    assert text == "[7] Ibu kota Georgia. Saat ini besar."
+
+
 def test_answer_messages_put_evidence_then_question_in_the_human_turn():
     system, human = answer_messages("Apa itu megalodon?", EVIDENCE, "id")
     assert "Indonesian" in str(system.content)

@@ -83,3 +83,20 @@ def test_a_quote_that_reads_as_two_sentences_cites_each():
     assert result.answer == (
         "Meningitis adalah radang pada meningen [1]. Radang dapat disebabkan oleh virus [1]."
     )
+
+
+BEACH = (
+    "Titik kedua adalah Pantai Baturumah, antara pantai Wembrak dan pantai Warmamedi dengan "
+    "warna pasir putih halus."
+)
+TURTLES = "Saat ini lebih dari 4.000 ekor penyu belimbing terdapat di pantai Jamursbamedi."
+
+
+def test_a_claim_that_restates_the_question_is_no_rewording_of_a_sentence_lacking_its_answer():
+    question = "Apakah warna pasir pada pantai Warmamedi yang terbentang dari Tanjung Lapon"
+    claim = (
+        "Warna pasir pada pantai Warmamedi yang terbentang dari Tanjung Lapon adalah putih halus"
+    )
+    # Most of the claim's words are the question's; its answer, "putih halus", is not in TURTLES.
+    assert not restates(claim, TURTLES, question)
+    assert restates(claim, BEACH, question)

@@ -219,6 +219,15 @@ def test_citation_markers_stay_with_the_sentence_they_cite() -> None:
     ]
 
 
+def test_reference_marks_glued_to_a_terminator_end_the_sentence() -> None:
+    text = "Tbilisi ibu kota Georgia.[1] Saat ini kota terbesar.[2][3] Lalu 3.[4] dan Dr.[5] Ali."
+    assert sents(text) == [
+        "Tbilisi ibu kota Georgia.[1]",
+        "Saat ini kota terbesar.[2][3]",
+        "Lalu 3.[4] dan Dr.[5] Ali.",
+    ]
+
+
 def test_english_news() -> None:
     text = (
         "U.S. forces in Iraq were put on standby, The Intercept reported on Tuesday. "
