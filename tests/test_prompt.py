@@ -1,4 +1,4 @@
-"""The answer prompt: evidence reads as titled passages, and the question stays last."""
+"""The answer prompt: numbered evidence sentences, and the question stays last."""
 
 from qa.prompt import answer_messages, format_evidence
 from qa.types import Evidence
@@ -15,20 +15,13 @@ EVIDENCE = [
 ]
 
 
-def test_evidence_is_grouped_by_article_best_first_under_its_title():
+def test_evidence_is_one_numbered_sentence_a_line_best_first_without_titles():
+    # Titles and per-article groups cost squad2 12 of 83 answers (docs/evaluation.md).
     assert format_evidence(EVIDENCE) == (
-        "Megalodon\n"
         "[1] Panjang maksimalnya diperkirakan 18 meter.\n"
-        "[3] Megalodon adalah spesies hiu yang telah punah.\n"
-        "\n"
-        "Posesif\n"
-        "[2] Posesif dirilis pada 26 Oktober 2017."
+        "[2] Posesif dirilis pada 26 Oktober 2017.\n"
+        "[3] Megalodon adalah spesies hiu yang telah punah."
     )
-
-
-def test_an_untitled_article_gets_no_empty_header_line():
-    text = format_evidence([_ev(1, "a", "  ", 0, "Satu."), _ev(2, "a", "", 1, "Dua.")])
-    assert text == "[1] Satu.\n[2] Dua."
 
 
 def test_a_pages_own_reference_marks_are_not_shown_as_evidence_numbers():
@@ -40,5 +33,5 @@ def test_answer_messages_put_evidence_then_question_in_the_human_turn():
     system, human = answer_messages("Apa itu megalodon?", EVIDENCE, "id")
     assert "Indonesian" in str(system.content)
     content = str(human.content)
-    assert content.startswith("Megalodon\n[1]")
+    assert content.startswith("[1] Panjang")
     assert content.endswith("Question: Apa itu megalodon?")
