@@ -8,17 +8,16 @@ language and a ``[n]`` after every claim; whether the model complied is checked 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
+from kutip.text.sentences import without_markers
 from qa.types import Evidence
 
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
 NOT_FOUND = "NOT FOUND"
-_MARKERS = re.compile(r"\s*\[\d+\]")
 
 ANSWER_PROMPT = ChatPromptTemplate.from_messages(
     [
@@ -73,7 +72,7 @@ def format_evidence(evidence: Sequence[Evidence]) -> str:
     A page's own reference marks ("Georgia.[1]", 296 of them in TyDi's passages) are left out:
     in the prompt they look like evidence numbers, which are the only marks the model should copy.
     """
-    return "\n".join(f"[{e.n}] {_MARKERS.sub('', e.text)}" for e in evidence)
+    return "\n".join(f"[{e.n}] {without_markers(e.text)}" for e in evidence)
 
 
 def answer_messages(
@@ -87,5 +86,5 @@ def answer_messages(
 
 
 def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[BaseMessage]:
-    turns = "\n".join(f"User: {q}\nAssistant: {_MARKERS.sub('', a)}" for q, a in history[-2:])
+    turns = "\n".join(f"User: {q}\nAssistant: {without_markers(a)}" for q, a in history[-2:])
     return REWRITE_PROMPT.format_messages(history=turns, question=question)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from kutip.text.sentences import without_markers
 from qa.facts import added_words, names_in, numbers_in
 from qa.types import Evidence
 
@@ -25,7 +26,6 @@ RESTATES = 0.6
 """Share of the claim's distinct words that must occur in the sentence or the question."""
 
 _WORD = re.compile(r"\w+")
-_REFERENCE = re.compile(r"\[\d+\]")
 
 
 def restates(claim: str, sentence: str, question: str = "") -> bool:
@@ -60,4 +60,4 @@ def in_source_words(
     if evidence.lang != language or not restates(claim, evidence.text, question):
         return None
     # A scraped page's own reference marks ("meningen.[1] Radang") would read as kutip's.
-    return " ".join(_REFERENCE.sub("", evidence.text).split())
+    return " ".join(without_markers(evidence.text).split())

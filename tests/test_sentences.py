@@ -319,3 +319,11 @@ def test_a_piece_without_letters_or_digits_joins_the_sentence_before_it() -> Non
         "---",  # alone on its line: nothing on the line to join
         "Baru.",
     ]
+
+
+def test_without_markers_drops_numbered_marks_and_the_space_before_them() -> None:
+    from kutip.text.sentences import without_markers
+
+    assert without_markers("Ibu kota Georgia.[1] Saat ini [1, 3] besar.") == (
+        "Ibu kota Georgia. Saat ini besar."
+    )

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Span", "split_sentences"]
+__all__ = ["Span", "split_sentences", "without_markers"]
 
 Span = tuple[int, int]
 
@@ -50,6 +50,16 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Numbered citation markers, "[2]" or "[1, 3][4]", as in generated answers and footnoted text.
 _MARKER = r"\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\]"
 _MARKERS = re.compile(rf"{_MARKER}(?:[ \t]*{_MARKER})*")
+_SPACED_MARKER = re.compile(rf"\s*{_MARKER}")
+
+
+def without_markers(text: str) -> str:
+    """``text`` without numbered markers ("[1]", "[1, 3]") and the space before them.
+
+    A page's own reference marks ("Georgia.[1] Saat") stay in the stored sentence (offsets
+    point at exact characters), but read as kutip's citations in a prompt or a quote.
+    """
+    return _SPACED_MARKER.sub("", text)
 
 
 def _words(block: str) -> frozenset[str]:
