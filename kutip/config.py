@@ -63,6 +63,9 @@ class Settings:
     # TyDi answers 0.500 -> 0.590 with 314 prompt tokens instead of 419, xling 0.446 -> 0.410
     # (3 of 83 answerable questions, none gained); docs/evaluation.md.
     evidence_focus: float = 0.08
+    # The order of the evidence in the prompt: "rank" (best first) or "document" (each
+    # article's sentences in reading order, articles by their best sentence); qa.evidence.
+    evidence_order: str = "rank"
     dense_weight: float = 1.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -100,6 +103,7 @@ _ENV = {
     "chunk_bonus": "KUTIP_CHUNK_BONUS",
     "chunk_bonus_decay": "KUTIP_CHUNK_BONUS_DECAY",
     "evidence_focus": "KUTIP_EVIDENCE_FOCUS",
+    "evidence_order": "KUTIP_EVIDENCE_ORDER",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
@@ -158,5 +162,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("evidence_tokens must be 0 (off) or a positive token budget")
     if settings.evidence_focus < 0:
         raise ConfigError("evidence_focus must be 0 (the best article only) or more")
+    if settings.evidence_order not in ("rank", "document"):
+        raise ConfigError(
+            f"evidence_order {settings.evidence_order!r}: expected 'rank' or 'document'"
+        )
     if not 0 < settings.chunk_bonus_decay <= 1:
         raise ConfigError("chunk_bonus_decay must be in (0, 1]")

@@ -25,7 +25,7 @@ from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
-from qa.evidence import focus, score_candidates, select, to_evidence
+from qa.evidence import focus, in_document_order, score_candidates, select, to_evidence
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
@@ -47,6 +47,8 @@ class EvidenceSet:
     retrieval: Retrieval
     evidence: list[Evidence]
     top_similarity: float
+    best: int = 0
+    """Where the best-ranked sentence sits in ``evidence`` (not first in document order)."""
 
 
 class Assistant:
@@ -98,7 +100,11 @@ class Assistant:
         scored = focus(scored, settings.evidence_focus)
         chosen = select(scored, evidence_k or settings.evidence_k, settings.evidence_tokens)
         top = chosen[0].similarity if chosen else 0.0
-        return EvidenceSet(retrieval, to_evidence(chosen), top)
+        ranked_first = chosen[0] if chosen else None
+        if settings.evidence_order == "document":
+            chosen = in_document_order(chosen)
+        best = chosen.index(ranked_first) if ranked_first else 0
+        return EvidenceSet(retrieval, to_evidence(chosen), top, best)
 
     # -- follow-ups -------------------------------------------------------------------------
     def standalone_question(
@@ -272,7 +278,7 @@ class Assistant:
 
     def _extractive(self, answer: Answer, found: EvidenceSet) -> None:
         """No model: the best evidence sentence is the answer, cited as [1]."""
-        self._quote(answer, found.evidence[0])
+        self._quote(answer, found.evidence[found.best])
 
     @staticmethod
     def _quote(answer: Answer, evidence: Evidence) -> None:

@@ -153,6 +153,18 @@ def select(scored: list[Scored], k: int, budget: int = 0) -> list[Scored]:
     return chosen
 
 
+def in_document_order(chosen: list[Scored]) -> list[Scored]:
+    """Each article's sentences in reading order, articles in the order of their best sentence.
+
+    Sentences handed best first are scrambled fragments of a few articles; read in order, a
+    sentence's "he" or "the company" follows the sentence that names them.
+    """
+    first: dict[str, int] = {}
+    for i, s in enumerate(chosen):
+        first.setdefault(s.article.id, i)
+    return sorted(chosen, key=lambda s: (first[s.article.id], s.sentence.index))
+
+
 def to_evidence(scored: list[Scored]) -> list[Evidence]:
     """Number the selected sentences ``[1]..[n]`` in rank order."""
     return [

@@ -10,7 +10,7 @@ from kutip.errors import ConfigError
 from kutip.schema import Article, Sentence, SourceDocument
 from kutip.text.tokens import count_tokens
 from qa.assistant import Assistant
-from qa.evidence import Scored, focus, score_candidates, select
+from qa.evidence import Scored, focus, in_document_order, score_candidates, select
 from qa.retriever import search
 
 ARTICLE = Article(id="a", key="k", title="T", text="")
@@ -144,3 +144,45 @@ def test_assistant_hands_no_evidence_from_an_article_far_below_the_best(settings
     assert {e.title for e in wide.retrieve(question).evidence} == {"Rice", "Film"}
     narrow = Assistant(settings.with_overrides(evidence_focus=0.0), store, chat_model=None)
     assert {e.title for e in narrow.retrieve(question).evidence} == {"Rice"}
+
+
+def _at(article: str, index: int, score: float) -> Scored:
+    sentence = Sentence(article_id=article, index=index, start=0, end=1, text=f"{article}{index}")
+    return Scored(sentence, Article(id=article, key=article, title=article, text=""), score, score)
+
+
+def test_document_order_reads_each_article_in_order_articles_by_their_best_sentence():
+    chosen = [_at("b", 7, 0.9), _at("a", 3, 0.8), _at("b", 2, 0.7), _at("a", 1, 0.6)]
+    ordered = in_document_order(chosen)
+    assert [(s.article.id, s.sentence.index) for s in ordered] == [
+        ("b", 2),
+        ("b", 7),
+        ("a", 1),
+        ("a", 3),
+    ]
+    assert in_document_order([]) == []
+
+
+def test_assistant_numbers_the_evidence_in_the_configured_order(settings, store, tmp_path):
+    text = (
+        "The port of Jakarta opened a new terminal.\n"
+        "Its rice shipment from Vietnam reached Jakarta on Monday.\n"
+        "Officials expect more ships next year."
+    )
+    Ingestor(settings, store).ingest_documents([SourceDocument("mem://p", "P", text)])
+    question = "rice shipment Vietnam Jakarta"
+    ranked = Assistant(settings, store, chat_model=None).retrieve(question)
+    assert ranked.evidence[0].sentence_index == 1  # the best sentence first
+    ordered = Assistant(
+        settings.with_overrides(evidence_order="document"), store, chat_model=None
+    ).retrieve(question)
+    indexes = [e.sentence_index for e in ordered.evidence]
+    assert indexes == sorted(indexes) and len(indexes) == len(ranked.evidence) > 1
+    assert [e.n for e in ordered.evidence] == list(range(1, len(indexes) + 1))
+    assert ordered.top_similarity == ranked.top_similarity  # the best sentence counts either way
+    assert ordered.evidence[ordered.best].sentence_index == 1
+    floorless = settings.with_overrides(evidence_order="document", relevance_floor=0.0)
+    quoted = Assistant(floorless, store, chat_model=None).ask(question)
+    assert quoted.citations[0].sentence_index == 1  # without a model: the best sentence
+    with pytest.raises(ConfigError, match="evidence_order"):
+        load_settings(store_dir=tmp_path, evidence_order="random")
