@@ -27,7 +27,7 @@ from kutip.text.tokens import count_tokens
 from qa.citations import check_citations
 from qa.evidence import focus, in_document_order, score_candidates, select, to_evidence
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
-from qa.refusal import is_model_refusal, refusal_text
+from qa.refusal import claims_beside_refusal, is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
 from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
 
@@ -239,8 +239,12 @@ class Assistant:
         """The model's whole reply becomes a refusal, a quote or checked claims."""
         answer.notes.append(f"model reply: {raw[:300]}")
         if not raw or is_model_refusal(raw):
-            answer.notes.append("the model said the evidence does not answer the question")
-            return
+            claims = claims_beside_refusal(raw)
+            if not claims:
+                answer.notes.append("the model said the evidence does not answer the question")
+                return
+            answer.notes.append(f"the model gave up after citing claims; checking them: {claims}")
+            raw = claims
         picked = _marker_only(raw, len(found.evidence))
         if picked:
             # The model pointed at sentences without writing a claim (common with the 1.5B

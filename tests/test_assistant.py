@@ -152,3 +152,20 @@ def test_a_reply_restating_a_same_language_sentence_is_answered_with_that_senten
     # Asked for an Indonesian answer, the English sentence is not quoted: the reply stays.
     translated = assistant.ask(question, answer_language="id")
     assert translated.answer == reply
+
+
+def test_cited_claims_before_a_trailing_not_found_are_checked(settings, store):
+    # "... [1]. Not FOUND" (facqa): the claim is an answer for the citation check to judge.
+    reply = "Budi Santoso said 2,000 tonnes of imports would arrive in March [2]. Not FOUND"
+    assistant = _assistant(settings, store, [reply], relevance_floor=0.0, citation_floor=0.0)
+    answer = assistant.ask("How many tonnes of rice imports did Budi Santoso announce?")
+    assert not answer.refused, answer.notes
+    assert "NOT FOUND" not in answer.answer.upper() and "2,000 tonnes" in answer.answer
+    assert "2,000 tonnes" in answer.citations[0].text
+
+
+def test_a_refusal_with_only_markers_or_uncited_words_stays_a_refusal(settings, store):
+    for reply in ["NOT FOUND [2]", "[1] Not FOUND", "Budi Santoso spoke. NOT FOUND"]:
+        assistant = _assistant(settings, store, [reply], relevance_floor=0.0, citation_floor=0.0)
+        answer = assistant.ask("How many tonnes of rice imports did Budi Santoso announce?")
+        assert answer.refused, (reply, answer.notes)
