@@ -327,3 +327,42 @@ def test_without_markers_drops_numbered_marks_and_the_space_before_them() -> Non
     assert without_markers("Ibu kota Georgia.[1] Saat ini [1, 3] besar.") == (
         "Ibu kota Georgia. Saat ini besar."
     )
+
+
+def test_a_bracket_after_an_abbreviation_continues_the_sentence() -> None:
+    # TyDi: "... Monsters, Inc. (2001)." was split after "Inc.", leaving the year in a fragment.
+    text = "Prekuel dari film sebelumnya, Monsters, Inc. (2001). Film ini sukses."
+    assert sents(text) == [
+        "Prekuel dari film sebelumnya, Monsters, Inc. (2001).",
+        "Film ini sukses.",
+    ]
+    assert sents("Roti Corpindo Tbk. () adalah perusahaan roti.") == [
+        "Roti Corpindo Tbk. () adalah perusahaan roti."
+    ]
+
+
+def test_a_short_bracketed_tag_joins_the_sentence_before_it() -> None:
+    # facqa: a reporter's initials after the last sentence; a long parenthetical stays a sentence.
+    text = (
+        "Gatot menambahkan. (nat)\nEmas dan perunggu. (AFP/AP/REUTERS/MON)\n"
+        "Runtuh pada abad ke-5. (hal 7).\n"
+        "Besar gaya itu. (Secara terpisah menunjukkan bahwa gaya sama.) Lalu pergi.\n(nat)"
+    )
+    assert sents(text) == [
+        "Gatot menambahkan. (nat)",
+        "Emas dan perunggu. (AFP/AP/REUTERS/MON)",
+        "Runtuh pada abad ke-5. (hal 7).",
+        "Besar gaya itu.",
+        "(Secara terpisah menunjukkan bahwa gaya sama.)",
+        "Lalu pergi.",
+        "(nat)",  # alone on its line: nothing on the line to join
+    ]
+
+
+def test_a_bracket_after_an_initial_starts_a_sentence() -> None:
+    # xling: "C." is a complexity class here, and the parenthesis a sentence of its own.
+    text = "Masalah yang paling sulit di C. (Karena banyak masalah bisa sama sulitnya.)"
+    assert sents(text) == [
+        "Masalah yang paling sulit di C.",
+        "(Karena banyak masalah bisa sama sulitnya.)",
+    ]
