@@ -29,6 +29,7 @@ from qa.evidence import focus, in_document_order, score_candidates, select, to_e
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import claims_beside_refusal, is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
+from qa.second_look import answer_without_not_found, is_bare_not_found, not_found_probability
 from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
 
 _FOLLOW_UP = re.compile(
@@ -181,7 +182,28 @@ class Assistant:
                 answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
             pieces.append(text)
             yield TokenEvent(text)
-        self._finish(answer, "".join(pieces).strip(), found)
+        raw = self._second_look(answer, messages, "".join(pieces).strip())
+        self._finish(answer, raw, found)
+
+    def _second_look(self, answer: Answer, messages: list[Any], raw: str) -> str:
+        """The reply to check: the model's own, or, for a ``NOT FOUND`` it was unsure of, its
+        answer when it may not say that (:mod:`qa.second_look`)."""
+        floor = self.settings.refusal_confidence
+        if floor <= 0 or not is_bare_not_found(raw):
+            return raw
+        started = time.perf_counter()
+        p = not_found_probability(self.chat_model, messages)
+        if p is None or p >= floor:
+            return raw
+        forced = answer_without_not_found(self.chat_model, messages)
+        answer.timings_ms["second_look"] = round((time.perf_counter() - started) * 1000, 1)
+        if forced is None:
+            return raw
+        answer.notes.append(
+            f"first reply {raw[:40]!r} had probability {p:.2f} < refusal_confidence {floor}; "
+            "asked again without NOT FOUND"
+        )
+        return forced
 
     def answer_language(self, question: str, requested: str | None = None) -> str:
         """The language to answer in: the one asked for, else the setting, where ``auto``

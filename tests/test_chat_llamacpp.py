@@ -56,6 +56,10 @@ class FakeServer:
             "prompt_tokens_details": {"cached_tokens": 4},
         }
 
+    def _logprobs(self) -> dict[str, Any]:
+        first = {"token": self.tokens[0], "logprob": -0.2}
+        return {"content": [{**first, "top_logprobs": [first, {"token": "Hi", "logprob": -1.8}]}]}
+
     def handle_chat_completions(
         self, payload: dict[str, Any], callback: Callable[[dict[str, Any]], bool] | None = None
     ) -> dict[str, Any] | None:
@@ -75,6 +79,7 @@ class FakeServer:
                         "index": 0,
                         "finish_reason": "stop",
                         "message": {"role": "assistant", "content": "".join(self.tokens)},
+                        **({"logprobs": self._logprobs()} if payload.get("logprobs") else {}),
                     }
                 ],
                 "usage": self._usage(),
@@ -175,6 +180,18 @@ def test_invoke_builds_the_request_and_reads_usage(model: ChatLlamaCpp, fake: Fa
     assert request["cache_prompt"] is True
     assert request["stream"] is False
     assert "max_tokens" not in request and "stop" not in request
+
+
+def test_logprobs_are_returned_where_chat_openai_puts_them(
+    model: ChatLlamaCpp, fake: FakeServer
+) -> None:
+    plain = model.invoke("Hi")
+    asked = model.invoke("Hi", logprobs=True, top_logprobs=2, max_tokens=1)
+
+    assert "logprobs" not in plain.response_metadata
+    assert fake.requests[-1]["logprobs"] is True and fake.requests[-1]["top_logprobs"] == 2
+    top = asked.response_metadata["logprobs"]["content"][0]["top_logprobs"]
+    assert [t["token"] for t in top] == ["Hel", "Hi"]
 
 
 def test_call_arguments_override_fields(tmp_path: Path, fake: FakeServer) -> None:
@@ -599,6 +616,21 @@ def test_real_model_reuses_the_cached_prompt_prefix(real_model: ChatLlamaCpp) ->
     assert usage is not None
     cached = usage.get("input_token_details", {}).get("cache_read", 0)
     assert cached >= 0.7 * usage["input_tokens"]
+
+
+@pytest.mark.integration
+def test_real_model_reports_first_token_probabilities_and_obeys_a_ban(
+    real_model: ChatLlamaCpp,
+) -> None:
+    """What qa.second_look relies on: top logprobs of the first token, and a string-form
+    ``logit_bias`` that llama.cpp turns into a ban on that text's tokens."""
+    prompt = "Reply with exactly one word: YES"
+    first = real_model.invoke(prompt, logprobs=True, top_logprobs=5, max_tokens=1)
+    top = first.response_metadata["logprobs"]["content"][0]["top_logprobs"]
+    assert len(top) == 5
+    assert top[0]["token"].strip().upper().startswith("YES"), top
+    banned = real_model.invoke(prompt, max_tokens=4, logit_bias=[["YES", False], ["Yes", False]])
+    assert not str(banned.content).strip().upper().startswith("YES"), banned.content
 
 
 @pytest.mark.integration

@@ -322,6 +322,9 @@ class ChatLlamaCpp(BaseChatModel):
         response = self._request(messages, stop, kwargs)
         choice = response["choices"][0]
         metadata = self._response_metadata(choice.get("finish_reason"), response)
+        if choice.get("logprobs"):
+            # Asked for with ``logprobs=True, top_logprobs=k``; where ChatOpenAI puts them.
+            metadata["logprobs"] = choice["logprobs"]
         message = AIMessage(
             content=choice["message"].get("content") or "",
             response_metadata=metadata,
