@@ -14,10 +14,11 @@ characters; a reply cut before its markers replays as unsupported. Only kutip's 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,10 +49,6 @@ def replay(
     """Recorded vs replayed: correct answers and refused unanswerable questions, with the rows
     whose outcome changed."""
     rows = [r for r in read_details(details_path) if r.get("system", "kutip") == "kutip"]
-    evalset = load_dataset(dataset_path)
-    embeddings = CachedEmbeddings(
-        make_embeddings(settings.embedding), embedding_cache_path(settings)
-    )
     out: dict[str, Any] = {
         "rows": len(rows),
         "correct": [0, 0],
@@ -60,6 +57,48 @@ def replay(
         "unanswerable": 0,
         "changed": [],
     }
+    with dataset_assistant(dataset_path, settings, chat_model=None) as assistant:
+        for row in rows:
+            before_refused = bool(row.get("refused"))
+            before = _correct(row, row.get("answer", ""), before_refused)
+            raw = _recorded_reply(row)
+            if raw is None:  # refused before the model ran (relevance floor): unchanged
+                after_refused, after, text = before_refused, before, row.get("answer", "")
+            else:
+                answer = assistant.recheck(row["question"], raw)
+                after_refused, text = answer.refused, answer.answer
+                after = _correct(row, text, after_refused)
+            if row.get("impossible"):
+                out["unanswerable"] += 1
+                out["unanswerable_refused"][0] += before_refused
+                out["unanswerable_refused"][1] += after_refused
+                changed = before_refused != after_refused
+            else:
+                out["answerable"] += 1
+                out["correct"][0] += before
+                out["correct"][1] += after
+                changed = before != after
+            if changed:
+                out["changed"].append(
+                    {
+                        "question": row["question"],
+                        "before": row.get("answer", ""),
+                        "after": text,
+                    }
+                )
+    return out
+
+
+@contextlib.contextmanager
+def dataset_assistant(
+    dataset_path: str | Path, settings: Settings, chat_model: Any = None
+) -> Iterator[Assistant]:
+    """An :class:`Assistant` over a throwaway index of the dataset's articles, built as
+    ``kutip eval`` builds it (the embedding cache makes this fast after the first run)."""
+    evalset = load_dataset(dataset_path)
+    embeddings = CachedEmbeddings(
+        make_embeddings(settings.embedding), embedding_cache_path(settings)
+    )
     with tempfile.TemporaryDirectory(prefix="kutip-replay-") as tmp:
         run = dataclasses.replace(
             settings, store_dir=Path(tmp) / "store", collection=EVAL_COLLECTION, chroma_url=None
@@ -67,38 +106,9 @@ def replay(
         store = open_store(run, embeddings)
         try:
             build_index(evalset, store, run, (), None, progress=False)
-            assistant = Assistant(run, store, chat_model=None)
-            for row in rows:
-                before_refused = bool(row.get("refused"))
-                before = _correct(row, row.get("answer", ""), before_refused)
-                raw = _recorded_reply(row)
-                if raw is None:  # refused before the model ran (relevance floor): unchanged
-                    after_refused, after, text = before_refused, before, row.get("answer", "")
-                else:
-                    answer = assistant.recheck(row["question"], raw)
-                    after_refused, text = answer.refused, answer.answer
-                    after = _correct(row, text, after_refused)
-                if row.get("impossible"):
-                    out["unanswerable"] += 1
-                    out["unanswerable_refused"][0] += before_refused
-                    out["unanswerable_refused"][1] += after_refused
-                    changed = before_refused != after_refused
-                else:
-                    out["answerable"] += 1
-                    out["correct"][0] += before
-                    out["correct"][1] += after
-                    changed = before != after
-                if changed:
-                    out["changed"].append(
-                        {
-                            "question": row["question"],
-                            "before": row.get("answer", ""),
-                            "after": text,
-                        }
-                    )
+            yield Assistant(run, store, chat_model=chat_model)
         finally:
             store.close()
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

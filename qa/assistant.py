@@ -182,10 +182,12 @@ class Assistant:
                 answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
             pieces.append(text)
             yield TokenEvent(text)
-        raw = self._second_look(answer, messages, "".join(pieces).strip())
+        raw = self._second_look(answer, messages, "".join(pieces).strip(), found)
         self._finish(answer, raw, found)
 
-    def _second_look(self, answer: Answer, messages: list[Any], raw: str) -> str:
+    def _second_look(
+        self, answer: Answer, messages: list[Any], raw: str, found: EvidenceSet
+    ) -> str:
         """The reply to check: the model's own, or, for a ``NOT FOUND`` it was unsure of, its
         answer when it may not say that (:mod:`qa.second_look`)."""
         floor = self.settings.refusal_confidence
@@ -195,7 +197,8 @@ class Assistant:
         p = not_found_probability(self.chat_model, messages)
         if p is None or p >= floor:
             return raw
-        forced = answer_without_not_found(self.chat_model, messages)
+        question = answer.standalone_question or answer.question
+        forced = answer_without_not_found(self.chat_model, messages, question, found.evidence)
         answer.timings_ms["second_look"] = round((time.perf_counter() - started) * 1000, 1)
         if forced is None:
             return raw

@@ -18,12 +18,15 @@ raises or returns nothing, and the refusal stands as the model gave it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage
 
+from qa.facts import added_words, numbers_in
 from qa.prompt import NOT_FOUND
+from qa.types import Evidence
 
 _FIRST_WORD = NOT_FOUND.split()[0]
 # Every way the tokenizer may start the word; llama.cpp bans each string's tokens.
@@ -51,12 +54,29 @@ def not_found_probability(model: Any, messages: Sequence[BaseMessage]) -> float 
     )
 
 
-def answer_without_not_found(model: Any, messages: Sequence[BaseMessage]) -> str | None:
-    """The model's reply when it may not say ``NOT FOUND``; None if the backend refused the
-    ban (the caller then keeps the refusal)."""
+def answer_without_not_found(
+    model: Any, messages: Sequence[BaseMessage], question: str, evidence: Sequence[Evidence]
+) -> str | None:
+    """The model's reply when it may not say ``NOT FOUND``, if it says something the evidence
+    holds; None otherwise, or if the backend refused the ban (the refusal then stands)."""
     try:
         reply = model.invoke(list(messages), logit_bias=BAN_NOT_FOUND)
     except Exception:
         return None
     text = str(getattr(reply, "content", "")).strip()
-    return text or None
+    return text if text and says_something(text, question, evidence) else None
+
+
+def says_something(reply: str, question: str, evidence: Sequence[Evidence]) -> bool:
+    """Whether the reply holds a number or a word of its own (not the question's) that occurs
+    in the evidence.
+
+    Barred from its refusal, the model can answer with nothing: "Tentu saja! [1]" ("of
+    course!") for when Saddam Hussein was tried (facqa) passed the citation check, whose
+    embedding test reads a claim with its question. A refusal says more than that.
+    """
+    text = " ".join(e.text for e in evidence)
+    if numbers_in(reply) & numbers_in(text):
+        return True
+    words = {w.lower() for w in re.findall(r"\w+", text)}
+    return bool(added_words(reply, question) & words)

@@ -21,7 +21,9 @@ from qa.second_look import (
     answer_without_not_found,
     is_bare_not_found,
     not_found_probability,
+    says_something,
 )
+from qa.types import Evidence
 from tests.test_assistant import ARTICLE
 
 QUESTION = "How many tonnes of rice imports did Budi Santoso announce?"
@@ -95,7 +97,44 @@ def test_backends_without_logprobs_or_bans_leave_the_refusal_alone():
     plain = GenericFakeChatModel(messages=iter([AIMessage("NOT")]))
     assert not_found_probability(plain, [HumanMessage("q")]) is None
     empty = GenericFakeChatModel(messages=iter([]))
-    assert answer_without_not_found(empty, [HumanMessage("q")]) is None
+    assert answer_without_not_found(empty, [HumanMessage("q")], "q", []) is None
+
+
+def _evidence(text: str) -> Evidence:
+    return Evidence(
+        n=1,
+        article_id="a",
+        title="t",
+        source=None,
+        url=None,
+        published=None,
+        sentence_index=0,
+        start=0,
+        end=len(text),
+        text=text,
+        score=0.9,
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "says"),
+    [
+        ("Tentu saja! [1]", False),  # "of course!": nothing the evidence holds
+        ("Saddam Hussein diadili [1].", False),  # only the question's own words
+        ("Pada 19 Oktober 2005 [1].", True),
+        ("Badai Katrina [1].", True),
+    ],
+)
+def test_a_reply_without_not_found_must_say_something_the_evidence_holds(reply, says):
+    evidence = [_evidence("Florida dilanda badai Katrina pada 19 Oktober 2005.")]
+    question = "Kapan Saddam Hussein diadili?"
+    assert says_something(reply, question, evidence) is says
+
+
+def test_an_empty_second_answer_leaves_the_refusal(settings, store):
+    model = UnsureModel(p_not=0.2, forced="Of course! [1]")
+    answer = _assistant(settings, store, model).ask(QUESTION)
+    assert answer.refused and not any("asked again" in n for n in answer.notes)
 
 
 def test_an_unsure_not_found_becomes_the_checked_answer(settings, store):
