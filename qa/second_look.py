@@ -5,7 +5,8 @@ prompt: on the published runs it refused about as many answerable questions (8 o
 10 of 83 on xling) as unanswerable ones (7 and 8 of 17). How sure it was tells them apart
 better than the greedy reply: asked again for its first token, it put 0.12 to 0.89 of its
 probability on ``NOT`` for the answerable ones and 0.29 to 0.77 for the unanswerable ones, and
-below 0.3 were 6 answerable questions (5 answered right without ``NOT``) and 1 unanswerable.
+below 0.3 were 6 answerable questions, 5 answered right when asked again, and 1 unanswerable
+one, whose reply then said nothing the evidence holds.
 So below ``refusal_confidence`` (0.3) the reply is generated again with ``NOT`` banned, on the
 same prompt (its prefix is cached: this costs the generation only), and checked like any
 other reply. ``python -m eval.refusals`` measures it on a run's details (docs/evaluation.md).
