@@ -25,25 +25,27 @@ from typing import Any
 
 from eval.failures import read_details
 from eval.metrics import answer_matches
-from eval.replay import dataset_assistant
+from eval.replay import dataset_assistant, recorded_reply
 from kutip.config import Settings, load_settings
 from kutip.errors import KutipError
 from kutip.models.chat import make_chat_model
 from qa.prompt import answer_messages
-from qa.second_look import answer_without_not_found, is_bare_not_found, not_found_probability
+from qa.second_look import (
+    ASKED_AGAIN,
+    answer_without_not_found,
+    is_bare_not_found,
+    not_found_probability,
+)
 
 THRESHOLDS = (0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
-_REPLY = "model reply: "
-_SECOND_LOOK = "first reply "  # the note qa.assistant leaves when it asked again
 
 
 def said_not_found(row: dict[str, Any]) -> bool:
     """Whether the model's first reply on this row was a bare ``NOT FOUND``."""
-    notes = [str(n) for n in row.get("notes", [])]
-    if any(n.startswith(_SECOND_LOOK) for n in notes):
+    if any(str(n).startswith(ASKED_AGAIN) for n in row.get("notes", [])):
         return True
-    replies = [n[len(_REPLY) :] for n in notes if n.startswith(_REPLY)]
-    return bool(replies) and is_bare_not_found(replies[0])
+    reply = recorded_reply(row)
+    return reply is not None and is_bare_not_found(reply)
 
 
 def probe(

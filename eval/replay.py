@@ -35,7 +35,8 @@ from qa.assistant import Assistant
 _REPLY = "model reply: "
 
 
-def _recorded_reply(row: dict[str, Any]) -> str | None:
+def recorded_reply(row: dict[str, Any]) -> str | None:
+    """The model's reply as ``kutip eval --details`` recorded it (cut at 300 characters)."""
     return next((n[len(_REPLY) :] for n in row.get("notes", []) if n.startswith(_REPLY)), None)
 
 
@@ -61,7 +62,7 @@ def replay(
         for row in rows:
             before_refused = bool(row.get("refused"))
             before = _correct(row, row.get("answer", ""), before_refused)
-            raw = _recorded_reply(row)
+            raw = recorded_reply(row)
             if raw is None:  # refused before the model ran (relevance floor): unchanged
                 after_refused, after, text = before_refused, before, row.get("answer", "")
             else:

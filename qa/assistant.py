@@ -29,7 +29,12 @@ from qa.evidence import focus, in_document_order, score_candidates, select, to_e
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import claims_beside_refusal, is_model_refusal, refusal_text
 from qa.retriever import Retrieval, search
-from qa.second_look import answer_without_not_found, is_bare_not_found, not_found_probability
+from qa.second_look import (
+    ASKED_AGAIN,
+    answer_without_not_found,
+    is_bare_not_found,
+    not_found_probability,
+)
 from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
 
 _FOLLOW_UP = re.compile(
@@ -203,7 +208,7 @@ class Assistant:
         if forced is None:
             return raw
         answer.notes.append(
-            f"first reply {raw[:40]!r} had probability {p:.2f} < refusal_confidence {floor}; "
+            f"{ASKED_AGAIN}{raw[:40]!r} had probability {p:.2f} < refusal_confidence {floor}; "
             "asked again without NOT FOUND"
         )
         return forced

@@ -30,6 +30,8 @@ from qa.prompt import NOT_FOUND
 from qa.types import Evidence
 
 _FIRST_WORD = NOT_FOUND.split()[0]
+ASKED_AGAIN = "first reply "
+"""How the note of a second look starts (``Answer.notes``; eval.refusals finds those rows)."""
 # Every way the tokenizer may start the word; llama.cpp bans each string's tokens.
 BAN_NOT_FOUND = [[form, False] for form in (_FIRST_WORD, " " + _FIRST_WORD, "Not", " Not")]
 
