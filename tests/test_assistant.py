@@ -98,12 +98,23 @@ def test_follow_up_is_rewritten_with_history(settings, store):
 
 
 def test_reply_of_only_markers_quotes_the_cited_sentence(settings, store):
-    assistant = _assistant(settings, store, ["[2] [1]"], relevance_floor=0.0)
+    assistant = _assistant(settings, store, ["[2]"], relevance_floor=0.0)
     answer = assistant.ask("What did Budi Santoso say about imports?")
     assert not answer.refused
     cited = answer.evidence[1]
     assert answer.answer == f"{cited.text} [1]"
     assert answer.citations[0].text == cited.text and answer.citations[0].n == 1
+
+
+def test_a_run_of_markers_quotes_the_best_ranked_sentence(settings, store):
+    # "[2] [3]" is the model counting, not choosing: quote what extractive mode would.
+    assistant = _assistant(settings, store, ["[2] [3]"], relevance_floor=0.0)
+    answer = assistant.ask("What did Budi Santoso say about imports?")
+    extractive = _assistant(settings, store, relevance_floor=0.0).ask(
+        "What did Budi Santoso say about imports?", use_llm=False
+    )
+    assert not answer.refused and answer.answer == extractive.answer
+    assert answer.citations[0].text not in {e.text for e in answer.evidence[1:3]}
 
 
 def test_a_number_answer_is_not_read_as_a_pick_of_sentences(settings, store):
