@@ -35,7 +35,16 @@ from qa.second_look import (
     is_bare_not_found,
     not_found_probability,
 )
-from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
+from qa.types import (
+    Answer,
+    AnswerEvent,
+    Citation,
+    Event,
+    Evidence,
+    EvidenceEvent,
+    SecondLookEvent,
+    TokenEvent,
+)
 
 _FOLLOW_UP = re.compile(
     r"^(and|but|so|what about|how about|dan|lalu|kemudian|terus)\b|"
@@ -187,29 +196,38 @@ class Assistant:
                 answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
             pieces.append(text)
             yield TokenEvent(text)
-        raw = self._second_look(answer, messages, "".join(pieces).strip(), found)
+        raw = "".join(pieces).strip()
+        looked = time.perf_counter()
+        p = self._unsure_refusal(raw, messages)
+        if p is not None:
+            # What streamed was a refusal the model was unsure of: the front ends drop it and
+            # say the model is asked again, instead of showing "NOT FOUND" for seconds.
+            yield SecondLookEvent(p, self.settings.refusal_confidence)
+            raw = self._answer_again(answer, messages, raw, p, found)
+            answer.timings_ms["second_look"] = round((time.perf_counter() - looked) * 1000, 1)
         self._finish(answer, raw, found)
 
-    def _second_look(
-        self, answer: Answer, messages: list[Any], raw: str, found: EvidenceSet
-    ) -> str:
-        """The reply to check: the model's own, or, for a ``NOT FOUND`` it was unsure of, its
-        answer when it may not say that (:mod:`qa.second_look`)."""
+    def _unsure_refusal(self, raw: str, messages: list[Any]) -> float | None:
+        """The probability the model gave its ``NOT FOUND`` when that is below
+        ``refusal_confidence`` (:mod:`qa.second_look`); None when the reply stands as it is."""
         floor = self.settings.refusal_confidence
         if floor <= 0 or not is_bare_not_found(raw):
-            return raw
-        started = time.perf_counter()
+            return None
         p = not_found_probability(self.chat_model, messages)
-        if p is None or p >= floor:
-            return raw
+        return p if p is not None and p < floor else None
+
+    def _answer_again(
+        self, answer: Answer, messages: list[Any], raw: str, p: float, found: EvidenceSet
+    ) -> str:
+        """The model's answer when it may not say ``NOT FOUND``, if it says something the
+        evidence holds; else its refusal."""
         question = answer.standalone_question or answer.question
         forced = answer_without_not_found(self.chat_model, messages, question, found.evidence)
-        answer.timings_ms["second_look"] = round((time.perf_counter() - started) * 1000, 1)
         if forced is None:
             return raw
         answer.notes.append(
-            f"{ASKED_AGAIN}{raw[:40]!r} had probability {p:.2f} < refusal_confidence {floor}; "
-            "asked again without NOT FOUND"
+            f"{ASKED_AGAIN}{raw[:40]!r} had probability {p:.2f} < refusal_confidence "
+            f"{self.settings.refusal_confidence}; asked again without NOT FOUND"
         )
         return forced
 

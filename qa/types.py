@@ -112,10 +112,20 @@ class TokenEvent:
 
 
 @dataclass(frozen=True)
+class SecondLookEvent:
+    """The streamed reply was a ``NOT FOUND`` the model was unsure of (``probability`` below
+    ``refusal_confidence``): it is dropped and the model asked again (:mod:`qa.second_look`).
+    A front end clears the streamed text; the :class:`AnswerEvent` follows."""
+
+    probability: float
+    refusal_confidence: float
+
+
+@dataclass(frozen=True)
 class AnswerEvent:
     """The final checked answer; always the last event of a stream."""
 
     answer: Answer
 
 
-Event = EvidenceEvent | TokenEvent | AnswerEvent
+Event = EvidenceEvent | TokenEvent | SecondLookEvent | AnswerEvent

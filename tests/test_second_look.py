@@ -23,7 +23,7 @@ from qa.second_look import (
     not_found_probability,
     says_something,
 )
-from qa.types import Evidence
+from qa.types import Evidence, SecondLookEvent
 from tests.test_assistant import ARTICLE
 
 QUESTION = "How many tonnes of rice imports did Budi Santoso announce?"
@@ -148,6 +148,15 @@ def test_an_unsure_not_found_becomes_the_checked_answer(settings, store):
     assert model.calls[1] == {"max_tokens": 1, "logprobs": True, "top_logprobs": 8}
     assert model.calls[2]["logit_bias"] == BAN_NOT_FOUND
     assert answer.timings_ms["second_look"] is not None
+
+
+def test_the_stream_says_when_the_streamed_refusal_is_dropped(settings, store):
+    unsure = _assistant(settings, store, UnsureModel(p_not=0.2))
+    kinds = [type(e).__name__ for e in unsure.stream(QUESTION)]
+    assert kinds[-2:] == ["SecondLookEvent", "AnswerEvent"], kinds
+    assert kinds.index("TokenEvent") < kinds.index("SecondLookEvent")
+    sure = _assistant(settings, store, UnsureModel(p_not=0.6))
+    assert not any(isinstance(e, SecondLookEvent) for e in sure.stream(QUESTION))
 
 
 def test_a_sure_not_found_stays_a_refusal(settings, store):

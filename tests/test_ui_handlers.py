@@ -87,6 +87,17 @@ def test_refusal_looks_like_one(tmp_path: Path) -> None:
     assert "No answer in the articles" in final[3]
 
 
+def test_an_unsure_not_found_is_cleared_while_the_model_answers_again(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    outputs = run_ask(handlers, f"unsure: {KIRBY_QUESTION}", Session(), use_llm=True)
+    streamed = next(i for i, o in enumerate(outputs) if "NOT FOUND" in o[1][-1]["content"])
+    again = outputs[streamed + 1]
+    assert "NOT FOUND" not in again[1][-1]["content"]
+    assert "asking it again" in again[3]
+    assert_cited_answer(outputs[-1])
+    assert "NOT FOUND" not in outputs[-1][1][-1]["content"]
+
+
 def test_one_sessions_error_does_not_break_another(tmp_path: Path) -> None:
     handlers, _, _ = make_handlers(tmp_path)
     bad, good = Session(), Session()

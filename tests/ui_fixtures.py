@@ -22,7 +22,16 @@ from typing import Any, ClassVar
 from kutip.config import Settings, load_settings
 from kutip.errors import InputError
 from kutip.schema import Article, Filters, Sentence
-from qa.types import Answer, AnswerEvent, Citation, Event, Evidence, EvidenceEvent, TokenEvent
+from qa.types import (
+    Answer,
+    AnswerEvent,
+    Citation,
+    Event,
+    Evidence,
+    EvidenceEvent,
+    SecondLookEvent,
+    TokenEvent,
+)
 
 SHARED_SAMPLE = Path("/work/shared/corpus/purnawarta-us-troops-iraq-gaza.id.txt")
 KIRBY_QUESTION = "who denied ground troop plans?"
@@ -187,7 +196,8 @@ class FakeAssistant:
     """Keyword-overlap "retrieval" over a :class:`FakeStore`, streaming a templated answer.
 
     Questions steer it: ``boom`` raises after the evidence, ``slow`` sleeps between tokens,
-    ``nothing`` (or no overlap at all) refuses with the closest passages.
+    ``nothing`` (or no overlap at all) refuses with the closest passages, ``unsure`` streams
+    ``NOT FOUND`` and then answers after a second look.
     """
 
     def __init__(self, store: FakeStore, token_delay: float = 0.0) -> None:
@@ -253,7 +263,12 @@ class FakeAssistant:
             return
         best = evidence[0]
         pieces = ["According to the article, ", best.text, " [1]"]
-        for piece in pieces:
+        streamed = pieces
+        if "unsure" in question:
+            yield TokenEvent("NOT FOUND")
+            yield SecondLookEvent(0.12, 0.3)
+            streamed = []  # the second look's answer arrives whole, with the AnswerEvent
+        for piece in streamed:
             if self.token_delay or "slow" in question:
                 time.sleep(self.token_delay or 0.3)
             yield TokenEvent(piece)

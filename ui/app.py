@@ -28,7 +28,7 @@ from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
 from kutip.errors import ConfigError, KutipError
 from kutip.schema import Article
-from qa.types import AnswerEvent, EvidenceEvent, TokenEvent
+from qa.types import AnswerEvent, EvidenceEvent, SecondLookEvent, TokenEvent
 from ui import render
 from ui.assets import CSS, HEAD
 from ui.state import (
@@ -192,6 +192,20 @@ class Handlers:
                         gr.skip(),
                         render.chat_messages(session.turns),
                         _panel(session),
+                        render.render_status(status, "busy"),
+                        session,
+                    )
+                elif isinstance(event, SecondLookEvent):
+                    # The streamed "NOT FOUND" was unsure: drop it while the model answers again.
+                    turn.answer = ""
+                    status = (
+                        f"The model was unsure the articles don't say it (p = "
+                        f"{event.probability:.2f}); asking it again…"
+                    )
+                    yield (
+                        gr.skip(),
+                        render.chat_messages(session.turns),
+                        gr.skip(),
                         render.render_status(status, "busy"),
                         session,
                     )
