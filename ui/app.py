@@ -96,6 +96,20 @@ def _panel(session: Session) -> str:
     return render.render_panel([t.sources_html for t in session.turns if t.sources_html])
 
 
+def _streaming(
+    session: Session, panel: str | None = None, status: str | None = None
+) -> tuple[Any, ...]:
+    """One update while an answer streams: the chat redrawn; the sources panel and the status
+    line only when given (a skipped output costs the browser nothing per token)."""
+    return (
+        gr.skip(),
+        render.chat_messages(session.turns),
+        gr.skip() if panel is None else panel,
+        gr.skip() if status is None else render.render_status(status, "busy"),
+        session,
+    )
+
+
 def _refresh_sources(turn: Turn, turn_no: int, services: Services | None) -> None:
     ids = [e.article_id for e in turn.evidence] + [c.article_id for c in turn.citations]
     articles: Mapping[str, Article | None] = (
@@ -171,13 +185,7 @@ class Handlers:
             for event in events:
                 if isinstance(event, TokenEvent):
                     turn.answer += event.text
-                    yield (
-                        gr.skip(),
-                        render.chat_messages(session.turns),
-                        gr.skip(),
-                        gr.skip(),
-                        session,
-                    )
+                    yield _streaming(session)
                 elif isinstance(event, EvidenceEvent):
                     turn.evidence = list(event.evidence)
                     turn.standalone = event.standalone_question
@@ -188,13 +196,7 @@ class Handlers:
                         f"Found {len(turn.evidence)} evidence sentences in "
                         f"{render.fmt_ms(event.retrieve_ms)}; {writer}…"
                     )
-                    yield (
-                        gr.skip(),
-                        render.chat_messages(session.turns),
-                        _panel(session),
-                        render.render_status(status, "busy"),
-                        session,
-                    )
+                    yield _streaming(session, _panel(session), status)
                 elif isinstance(event, SecondLookEvent):
                     # The streamed "NOT FOUND" was unsure: drop it while the model answers again.
                     turn.answer = ""
@@ -202,13 +204,7 @@ class Handlers:
                         f"The model was unsure the articles don't say it (p = "
                         f"{event.probability:.2f}); asking it again…"
                     )
-                    yield (
-                        gr.skip(),
-                        render.chat_messages(session.turns),
-                        gr.skip(),
-                        render.render_status(status, "busy"),
-                        session,
-                    )
+                    yield _streaming(session, status=status)
                 elif isinstance(event, AnswerEvent):
                     answer = event.answer
                     turn.answer = answer.answer
