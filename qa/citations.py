@@ -19,6 +19,7 @@ A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` w
    them: the 1.5B model cites the wrong number under a claim that restates the question, and
    closeness in meaning alone let "[2]", a sentence about turtles on the same beach, stand
    for "the sand is fine and white" (facqa).
+An interjection ("Tentu saja!", "Sure.") is no claim and is dropped with its citations.
 A failed citation moves to the best sentence that passes all of them, or is dropped; a claim the
 model left uncited takes the best one it shares a word with; a claim left without support is
 removed, and an answer with no supported claim becomes a refusal.
@@ -65,6 +66,13 @@ class CheckResult:
 
 
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+# "Tentu saja! [1]" ("of course!"): the 1.5B model opens with an interjection and cites it.
+# Read with its question it embeds close to the question's best sentence, and in another
+# language it shares no word with a right answer either ("Chemotaxis." over "Kemotaksis ..."),
+# so neither test tells it from an answer; it is no claim, whatever it cites.
+_FILLER = re.compile(
+    r"^(?:tentu(?:\s+saja)?|tentunya|baiklah|sure|of\s+course|certainly|okay)\W*$", re.IGNORECASE
+)
 
 
 def _words(text: str) -> set[str]:
@@ -178,6 +186,9 @@ def check_citations(
     notes: list[str] = []
     kept: list[CheckedClaim] = []
     for (text, cited), vector in zip(claims, claim_vectors, strict=True):
+        if _FILLER.match(text):
+            notes.append(f"dropped filler: {text[:60]}")
+            continue
         sims = {n: float(np.dot(vector, v)) for n, v in evidence_vectors.items()}
         best = max(sims.values(), default=0.0)
         numbers = numbers_in(text) - asked_numbers

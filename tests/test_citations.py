@@ -199,10 +199,10 @@ def test_a_claim_with_its_own_number_may_clear_the_lower_anchored_floor():
 
 
 def test_filler_without_a_shared_word_gets_no_citation():
-    # Read with a question about Kirby, "Tentu saja!" embeds close to the Kirby sentence, but
-    # it states nothing that sentence holds: it must not be cited (it was, as "Tentu saja [1]!").
+    # Read with a question about Kirby, "Menarik sekali!" embeds close to the Kirby sentence,
+    # but it states nothing that sentence holds: it must not be cited.
     result = check_citations(
-        "Tentu saja! John Kirby denied the plans [2].",
+        "Menarik sekali! John Kirby denied the plans [2].",
         EVIDENCE,
         VECS,
         fake_embed,
@@ -210,7 +210,18 @@ def test_filler_without_a_shared_word_gets_no_citation():
         question="who denied the plans, Kirby?",
     )
     assert result.answer == "John Kirby denied the plans [1]."
-    assert any("removed unsupported claim: Tentu saja" in n for n in result.notes)
+    assert any("removed unsupported claim: Menarik sekali" in n for n in result.notes)
+
+
+def test_an_interjection_is_no_claim_even_when_cited():
+    # "Tentu saja! [1]" (facqa, TyDi): the citation it carries does not make it a claim.
+    kwargs = {"floor": 0.8, "question": "who denied the plans, Kirby?"}
+    result = check_citations(
+        "Tentu saja! [2] John Kirby denied the plans [2].", EVIDENCE, VECS, fake_embed, **kwargs
+    )
+    assert result.answer == "John Kirby denied the plans [1]."
+    assert any("dropped filler: Tentu saja" in n for n in result.notes)
+    assert check_citations("Tentu saja! [2]", EVIDENCE, VECS, fake_embed, **kwargs).refused
 
 
 def test_an_uncited_claim_that_restates_the_question_may_take_a_citation_across_languages():
