@@ -33,6 +33,14 @@ SAMPLE = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[0])
         ("Mengapa Gedung Putih menghapus foto itu?", "id"),
         ("Pasukan darat dikerahkan", "id"),
         ("Apa kata Kirby?", "id"),
+        # Names and titles in another language do not make the question theirs (facqa, TyDi).
+        ("Kapan novel We Need to Talk About Kevin dirilis?", "id"),
+        ("Siapakah pemeran utama The Longest Ride?", "id"),
+        ("Kapan kambing hasil kloning Dolly lahir?", "id"),
+        ("berapakah luas Kabupaten Ogan Komering Ilir?", "id"),
+        ("Who directed Cinta Pertama?", "en"),
+        ("In what year did Raymond Sullivan publish a study?", "en"),
+        ("Pesaing Semakin Banyak, Pertamina Berusaha Kompetitif", "id"),  # a headline
     ],
 )
 def test_short_questions(text: str, lang: str) -> None:

@@ -10,6 +10,7 @@ download. A few affix cues break ties when no function word occurs ("Pasukan dar
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 __all__ = ["ENGLISH_WORDS", "INDONESIAN_WORDS", "detect_language"]
 
@@ -62,6 +63,45 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _AFFIX_WEIGHT = 0.5
 #: Enough words to be sure; scanning a whole article is wasted work.
 _MAX_WORDS = 400
+# A question's opening interrogative names its language, whatever title it asks about:
+# "Kapan novel We Need to Talk About Kevin dirilis?" is Indonesian (facqa, TyDi).
+_ID_INTERROGATIVES = _words("apa siapa kapan mana dimana bagaimana berapa mengapa kenapa bilamana")
+_EN_INTERROGATIVES = _words("who whom whose what when where which how why")
+_QUESTION_WORDS = 30
+# A capital inside a sentence starts a name or a title ("Dolly", "The Longest Ride"), which
+# says nothing about the language around it: only words after ., !, ?, a quote or a line
+# break, or at the start, may be capitalised and still count.
+_SENTENCE_BREAKS = frozenset(".!?:;\"“”'‘(\n")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_BREAKS
+
+
+def _interrogative_language(words: list[str]) -> str | None:
+    """The language of a short question's opening interrogative (``apakah`` = ``apa``)."""
+    if not words or len(words) > _QUESTION_WORDS:
+        return None
+    first = words[0].lower()
+    if first in _EN_INTERROGATIVES:
+        return "en"
+    stem = first[:-3] if first.endswith("kah") else first
+    return "id" if stem in _ID_INTERROGATIVES else None
+
+
+def _score(word: str) -> tuple[float, float]:
+    """(Indonesian, English) evidence of one lower-cased word."""
+    if word in INDONESIAN_WORDS:
+        return 1.0, 0.0
+    if word in ENGLISH_WORDS or _EN_CONTRACTION.search(word):
+        return 0.0, 1.0
+    return (
+        _AFFIX_WEIGHT if _ID_AFFIX.match(word) else 0.0,
+        _AFFIX_WEIGHT if _EN_AFFIX.match(word) else 0.0,
+    )
 
 
 def detect_language(text: str) -> str:
@@ -70,21 +110,23 @@ def detect_language(text: str) -> str:
     ``"und"`` means no evidence either way (a name, a number, another script) or an exact tie;
     callers should then fall back to a default rather than guess.
     """
-    id_score = 0.0
-    en_score = 0.0
-    for n, match in enumerate(_WORD.finditer(text)):
-        if n >= _MAX_WORDS:
-            break
-        word = match.group().lower()
-        if word in INDONESIAN_WORDS:
-            id_score += 1
-        elif word in ENGLISH_WORDS or _EN_CONTRACTION.search(word):
-            en_score += 1
-        else:
-            if _ID_AFFIX.match(word):
-                id_score += _AFFIX_WEIGHT
-            if _EN_AFFIX.match(word):
-                en_score += _AFFIX_WEIGHT
+    matches = list(islice(_WORD.finditer(text), _MAX_WORDS))
+    asked = _interrogative_language([m.group() for m in matches])
+    if asked is not None:
+        return asked
+    # Words outside names first; a headline in title case has only names (its first word's
+    # affix alone decides nothing: "Pesaing" is not English), and is read whole.
+    plain = [0.0, 0.0]
+    every = [0.0, 0.0]
+    for match in matches:
+        word = match.group()
+        id_hit, en_hit = _score(word.lower())
+        every[0] += id_hit
+        every[1] += en_hit
+        if not word[0].isupper() or _starts_sentence(text, match.start()):
+            plain[0] += id_hit
+            plain[1] += en_hit
+    id_score, en_score = plain if max(plain) >= 1 and plain[0] != plain[1] else every
     if id_score == en_score:
         return "und"
     return "id" if id_score > en_score else "en"
