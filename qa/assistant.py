@@ -320,11 +320,11 @@ class Assistant:
 
         The 1.5B model often answers from the wrong article, the answer sitting in the
         best-ranked sentence it skipped. Retrieval is the better judge of which article a
-        question is about: in the four dev sets' recorded replies, where the model cited only
-        other articles' sentences clearly below the best, the best one held the answer more
-        often on three sets and as often on the fourth. Within the best sentence's article
-        the model is followed: there it beat the ranking (docs/evaluation.md). Like
-        :mod:`qa.quoting`, only a sentence in the reader's language is quoted.
+        question is about: replayed on the dev sets' recorded replies, quoting the best
+        sentence there took facqa from 76 to 81 right answers of 100 and TyDi from 63 to 66,
+        squad2 unchanged. Within the best sentence's article the model is followed: there it
+        beat the ranking (docs/evaluation.md). Like :mod:`qa.quoting`, only a sentence in the
+        reader's language is quoted.
         """
         margin = self.settings.distractor_margin
         if answer.refused or not answer.citations or margin >= 1:
