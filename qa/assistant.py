@@ -17,17 +17,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from kutip.config import Settings
 from kutip.schema import Filters
 from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
-from qa.citations import check_citations
 from qa.evidence import focus, in_document_order, score_candidates, select, to_evidence
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
-from qa.refusal import claims_beside_refusal, is_model_refusal, refusal_text
+from qa.refusal import refusal_text
+from qa.reply import quote, settle
 from qa.retriever import Retrieval, search
 from qa.second_look import (
     ASKED_AGAIN,
@@ -38,7 +36,6 @@ from qa.second_look import (
 from qa.types import (
     Answer,
     AnswerEvent,
-    Citation,
     Event,
     Evidence,
     EvidenceEvent,
@@ -284,131 +281,11 @@ class Assistant:
             answer.citations = []
 
     def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
-        """The model's whole reply becomes a refusal, a quote or checked claims."""
-        answer.notes.append(f"model reply: {raw[:300]}")
-        if not raw or is_model_refusal(raw):
-            claims = claims_beside_refusal(raw)
-            if not claims:
-                answer.notes.append("the model said the evidence does not answer the question")
-                return
-            answer.notes.append(f"the model gave up after citing claims; checking them: {claims}")
-            raw = claims
-        picked = _marker_only(raw, len(found.evidence))
-        if len(picked) == 1:
-            # The model pointed at a sentence without writing a claim (common with the 1.5B
-            # model): quote the sentence it chose instead of refusing; a quoted sentence
-            # supports itself.
-            answer.notes.append(f"the model only cited {picked}; quoting it")
-            self._quote(answer, found.evidence[picked[0] - 1])
-        elif picked:
-            # A run of markers ("[3] [4] [5]") is the model counting, not choosing: of the 8
-            # such replies recorded on the four dev sets, the best-ranked sentence held the
-            # answer in 6, the run's first pick in 2 (both times it was the best-ranked one).
-            # Quote what extractive mode would.
-            answer.notes.append(
-                f"the model only cited {picked}; quoting the best-ranked sentence instead"
-            )
-            self._extractive(answer, found)
-            return
-        else:
-            self._check(answer, raw, found)
-        self._distrust_distractor(answer, found)
-
-    def _distrust_distractor(self, answer: Answer, found: EvidenceSet) -> None:
-        """Quote the best-ranked sentence when every sentence the answer cites lies in another
-        article and ranked clearly below it (``distractor_margin``).
-
-        The 1.5B model often answers from the wrong article, the answer sitting in the
-        best-ranked sentence it skipped. Retrieval is the better judge of which article a
-        question is about: replayed on the dev sets' recorded replies, quoting the best
-        sentence there took facqa from 76 to 81 right answers of 100 and TyDi from 63 to 66,
-        squad2 unchanged. Within the best sentence's article the model is followed: there it
-        beat the ranking (docs/evaluation.md). Like :mod:`qa.quoting`, only a sentence in the
-        reader's language is quoted.
-        """
-        margin = self.settings.distractor_margin
-        if answer.refused or not answer.citations or margin >= 1:
-            return
-        best = found.evidence[found.best]
-        if best.lang != answer.language:
-            # A quote is an answer only in the reader's language: an English question over an
-            # Indonesian article keeps the model's English answer (on xling the quotes scored
-            # as right only because the gold answers include the Indonesian span).
-            return
-        ranked = {(e.article_id, e.sentence_index): e for e in found.evidence}
-        cited = [ranked.get((c.article_id, c.sentence_index)) for c in answer.citations]
-        if any(
-            e is None or e.article_id == best.article_id or e.score > best.score - margin
-            for e in cited
-        ):
-            return
-        answer.notes.append(
-            f"every citation lies in another article, {margin}+ below the best-ranked "
-            f"sentence: quoting it instead of: {answer.answer[:60]}"
-        )
-        self._quote(answer, best)
-
-    def _check(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
-        vectors = self.store.sentence_vectors(
-            [f"{e.article_id}:s{e.sentence_index}" for e in found.evidence]
-        )
-        by_n = {
-            e.n: np.asarray(vectors[f"{e.article_id}:s{e.sentence_index}"], dtype=np.float32)
-            for e in found.evidence
-            if f"{e.article_id}:s{e.sentence_index}" in vectors
-        }
-        result = check_citations(
-            raw,
-            found.evidence,
-            by_n,
-            self.store.embeddings.embed_documents,
-            floor=self.settings.citation_floor,
-            question=answer.standalone_question or answer.question,
-            # Anchored claims need only clear the relevance floor the evidence itself cleared.
-            anchored_floor=min(self.settings.citation_floor, self.settings.relevance_floor),
-            language=answer.language,
-        )
-        answer.notes.extend(result.notes)
-        answer.refused = result.refused
-        answer.answer = result.answer
-        answer.citations = [_citation(n, e) for n, e in enumerate(result.cited, start=1)]
-
-    def _extractive(self, answer: Answer, found: EvidenceSet) -> None:
-        """No model: the best evidence sentence is the answer, cited as [1]."""
-        self._quote(answer, found.evidence[found.best])
+        """The model's whole reply becomes a refusal, a quote or checked claims
+        (:mod:`qa.reply`)."""
+        settle(answer, raw, found.evidence, found.best, self.settings, self.store)
 
     @staticmethod
-    def _quote(answer: Answer, evidence: Evidence) -> None:
-        answer.answer = f"{evidence.text} [1]"
-        answer.refused = False
-        answer.citations = [_citation(1, evidence)]
-
-
-_MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-
-
-def _marker_only(raw: str, n_evidence: int) -> list[int]:
-    """Evidence numbers of a reply made of nothing but ``[n]`` markers (else ``[]``).
-
-    Only bracketed numbers count: ``3.600 [1]`` is a number answer citing [1], not a pick of
-    sentence 3 (it was quoted as sentence 3 until the xling details showed it).
-    """
-    if re.sub(r"[.,;\s]", "", _MARKER_GROUP.sub("", raw)):
-        return []
-    numbers = [int(n) for group in _MARKER_GROUP.findall(raw) for n in re.findall(r"\d+", group)]
-    return [n for n in numbers if 1 <= n <= n_evidence]
-
-
-def _citation(n: int, e: Evidence) -> Citation:
-    return Citation(
-        n=n,
-        article_id=e.article_id,
-        title=e.title,
-        source=e.source,
-        sentence_index=e.sentence_index,
-        start=e.start,
-        end=e.end,
-        text=e.text,
-        url=e.url,
-        published=e.published,
-    )
+    def _extractive(answer: Answer, found: EvidenceSet) -> None:
+        """No model: the best evidence sentence is the answer, cited as [1]."""
+        quote(answer, found.evidence[found.best])

@@ -97,39 +97,6 @@ def test_follow_up_is_rewritten_with_history(settings, store):
     assert assistant.standalone_question("Rice prices?", history, False) == "Rice prices?"
 
 
-def test_reply_of_only_markers_quotes_the_cited_sentence(settings, store):
-    assistant = _assistant(settings, store, ["[2]"], relevance_floor=0.0)
-    answer = assistant.ask("What did Budi Santoso say about imports?")
-    assert not answer.refused
-    cited = answer.evidence[1]
-    assert answer.answer == f"{cited.text} [1]"
-    assert answer.citations[0].text == cited.text and answer.citations[0].n == 1
-
-
-def test_a_run_of_markers_quotes_the_best_ranked_sentence(settings, store):
-    # "[2] [3]" is the model counting, not choosing: quote what extractive mode would.
-    assistant = _assistant(settings, store, ["[2] [3]"], relevance_floor=0.0)
-    answer = assistant.ask("What did Budi Santoso say about imports?")
-    extractive = _assistant(settings, store, relevance_floor=0.0).ask(
-        "What did Budi Santoso say about imports?", use_llm=False
-    )
-    assert not answer.refused and answer.answer == extractive.answer
-    assert answer.citations[0].text not in {e.text for e in answer.evidence[1:3]}
-
-
-def test_a_number_answer_is_not_read_as_a_pick_of_sentences(settings, store):
-    # "3.600 [1]" answers with a number and cites [1]; it was quoted as if it picked sentence 3.
-    assistant = _assistant(settings, store, ["3.600 [1]"], relevance_floor=0.0)
-    answer = assistant.ask("What did Budi Santoso say about imports?")
-    assert not any("only cited" in n for n in answer.notes)
-    assert answer.answer != f"{answer.evidence[2].text} [1]"
-
-
-def test_out_of_range_markers_only_is_a_refusal(settings, store):
-    assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
-    assert assistant.ask("What did Budi Santoso say about imports?").refused
-
-
 def test_a_claim_anchored_by_its_own_number_needs_only_the_relevance_floor(settings, store):
     """The assistant hands ``check_citations`` the lower of the two floors as anchored floor."""
     import numpy as np
@@ -180,50 +147,3 @@ def test_a_refusal_with_only_markers_or_uncited_words_stays_a_refusal(settings, 
         assistant = _assistant(settings, store, [reply], relevance_floor=0.0, citation_floor=0.0)
         answer = assistant.ask("How many tonnes of rice imports did Budi Santoso announce?")
         assert answer.refused, (reply, answer.notes)
-
-
-COFFEE = SourceDocument(
-    key="mem://coffee",
-    title="Coffee",
-    text=(
-        "Coffee exporters in Lampung shipped 5,000 tonnes to Europe in March.\n"
-        "Farmers said the harvest was late because of the rains.\n"
-    ),
-    source="wire",
-)
-IMPORTS = "How many tonnes of rice imports did Budi Santoso say would arrive in March?"
-
-
-def _distracted(settings, store, **overrides):
-    """An assistant whose model answers from the coffee article, not the best-ranked sentence;
-    with the reply it gives and the best-ranked sentence."""
-    Ingestor(settings, store).ingest_documents([COFFEE])
-    run = {"relevance_floor": 0.0, "citation_floor": 0.0, "evidence_focus": 1.0, **overrides}
-    probe = _assistant(settings, store, **run)
-    found = probe.retrieve(IMPORTS)
-    best = found.evidence[found.best]
-    other = next(e for e in found.evidence if e.article_id != best.article_id)
-    reply = f"{other.text} [{other.n}]"
-    return _assistant(settings, store, [reply], **run), best, other
-
-
-def test_an_answer_from_another_article_below_the_best_quotes_the_best(settings, store):
-    assistant, best, other = _distracted(settings, store, distractor_margin=0.0)
-    answer = assistant.ask(IMPORTS)
-    assert other.text not in answer.answer
-    assert answer.answer == f"{best.text} [1]" and answer.citations[0].text == best.text
-    assert any("another article" in n for n in answer.notes)
-
-
-def test_the_distractor_rule_can_be_turned_off(settings, store):
-    assistant, _, other = _distracted(settings, store, distractor_margin=1.0)
-    answer = assistant.ask(IMPORTS)
-    assert [c.text for c in answer.citations] == [other.text], answer.notes
-
-
-def test_a_quote_in_another_language_than_the_readers_is_not_an_answer(settings, store):
-    # An Indonesian answer is asked for; the best sentence is English: the model is kept.
-    assistant, _, other = _distracted(settings, store, distractor_margin=0.0)
-    answer = assistant.ask(IMPORTS, answer_language="id")
-    assert not any("another article" in n for n in answer.notes)
-    assert [c.text for c in answer.citations] == [other.text], answer.notes
