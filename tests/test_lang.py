@@ -37,6 +37,7 @@ SAMPLE = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[0])
         ("Kapan novel We Need to Talk About Kevin dirilis?", "id"),
         ("Siapakah pemeran utama The Longest Ride?", "id"),
         ("Kapan kambing hasil kloning Dolly lahir?", "id"),
+        ("Jenis anjing apakah induk semang anjing kloning Snuppy?", "id"),
         ("berapakah luas Kabupaten Ogan Komering Ilir?", "id"),
         ("Who directed Cinta Pertama?", "en"),
         ("In what year did Raymond Sullivan publish a study?", "en"),

@@ -8,9 +8,9 @@ download. A few affix cues break ties when no function word occurs ("Pasukan dar
 
 Names and titles are not the language around them: a capitalised word inside a sentence is
 left out ("Kapan novel We Need to Talk About Kevin dirilis?" read as English, and the model was
-told to answer an Indonesian question in English), and a short question's opening
+told to answer an Indonesian question in English), and a short question's first
 interrogative decides outright. On the dev sets that took the Indonesian questions read as
-English from 38 to 1 (docs/evaluation.md).
+English from 38 to 0 (docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _AFFIX_WEIGHT = 0.5
 #: Enough words to be sure; scanning a whole article is wasted work.
 _MAX_WORDS = 400
-# A question's opening interrogative names its language, whatever title it asks about:
+# A question's interrogative names its language, whatever title it asks about:
 # "Kapan novel We Need to Talk About Kevin dirilis?" is Indonesian (facqa, TyDi).
 _ID_INTERROGATIVES = _words("apa siapa kapan mana dimana bagaimana berapa mengapa kenapa bilamana")
 _EN_INTERROGATIVES = _words("who whom whose what when where which how why")
@@ -87,15 +87,21 @@ def _starts_sentence(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_BREAKS
 
 
-def _interrogative_language(words: list[str]) -> str | None:
-    """The language of a short question's opening interrogative (``apakah`` = ``apa``)."""
-    if not words or len(words) > _QUESTION_WORDS:
+def _interrogative_language(text: str, matches: list[re.Match[str]]) -> str | None:
+    """The language of a short question's first interrogative ("In what year ...", "Jenis
+    anjing apakah ..."; ``apakah`` = ``apa``), names and titles skipped."""
+    if len(matches) > _QUESTION_WORDS:
         return None
-    first = words[0].lower()
-    if first in _EN_INTERROGATIVES:
-        return "en"
-    stem = first[:-3] if first.endswith("kah") else first
-    return "id" if stem in _ID_INTERROGATIVES else None
+    for match in matches:
+        word = match.group()
+        if word[0].isupper() and not _starts_sentence(text, match.start()):
+            continue
+        word = word.lower()
+        if word in _EN_INTERROGATIVES:
+            return "en"
+        if (word[:-3] if word.endswith("kah") else word) in _ID_INTERROGATIVES:
+            return "id"
+    return None
 
 
 def _score(word: str) -> tuple[float, float]:
@@ -117,7 +123,7 @@ def detect_language(text: str) -> str:
     callers should then fall back to a default rather than guess.
     """
     matches = list(islice(_WORD.finditer(text), _MAX_WORDS))
-    asked = _interrogative_language([m.group() for m in matches])
+    asked = _interrogative_language(text, matches)
     if asked is not None:
         return asked
     # Words outside names first; a headline in title case has only names (its first word's
