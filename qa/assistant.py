@@ -199,7 +199,7 @@ class Assistant:
         if p is not None:
             # What streamed was a refusal the model was unsure of: the front ends drop it and
             # say the model is asked again, instead of showing "NOT FOUND" for seconds.
-            yield SecondLookEvent(p, self.settings.refusal_confidence)
+            yield SecondLookEvent(p)
             raw = self._answer_again(answer, messages, raw, p, found)
             answer.timings_ms["second_look"] = round((time.perf_counter() - looked) * 1000, 1)
         self._finish(answer, raw, found)

@@ -118,7 +118,6 @@ class SecondLookEvent:
     A front end clears the streamed text; the :class:`AnswerEvent` follows."""
 
     probability: float
-    refusal_confidence: float
 
 
 @dataclass(frozen=True)

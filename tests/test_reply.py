@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.pipeline import Ingestor
 from kutip.schema import SourceDocument
 from tests.test_assistant import _assistant
@@ -85,3 +87,13 @@ def test_a_quote_in_another_language_than_the_readers_is_not_an_answer(settings,
     answer = assistant.ask(IMPORTS, answer_language="id")
     assert not any("another article" in n for n in answer.notes)
     assert [c.text for c in answer.citations] == [other.text], answer.notes
+
+
+def test_distractor_margin_is_checked(monkeypatch):
+    from kutip.config import load_settings
+    from kutip.errors import ConfigError
+
+    monkeypatch.setenv("KUTIP_DISTRACTOR_MARGIN", "0.05")
+    assert load_settings().distractor_margin == 0.05
+    with pytest.raises(ConfigError, match="distractor_margin"):
+        load_settings(distractor_margin=1.5)

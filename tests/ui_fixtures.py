@@ -22,10 +22,10 @@ from typing import Any, ClassVar
 from kutip.config import Settings, load_settings
 from kutip.errors import InputError
 from kutip.schema import Article, Filters, Sentence
+from qa.reply import citation
 from qa.types import (
     Answer,
     AnswerEvent,
-    Citation,
     Event,
     Evidence,
     EvidenceEvent,
@@ -266,29 +266,17 @@ class FakeAssistant:
         streamed = pieces
         if "unsure" in question:
             yield TokenEvent("NOT FOUND")
-            yield SecondLookEvent(0.12, 0.3)
+            yield SecondLookEvent(0.12)
             streamed = []  # the second look's answer arrives whole, with the AnswerEvent
         for piece in streamed:
             if self.token_delay or "slow" in question:
                 time.sleep(self.token_delay or 0.3)
             yield TokenEvent(piece)
-        citation = Citation(
-            1,
-            best.article_id,
-            best.title,
-            best.source,
-            best.sentence_index,
-            best.start,
-            best.end,
-            best.text,
-            best.url,
-            best.published,
-        )
         answer = Answer(
             question,
             "".join(pieces),
             False,
-            [citation],
+            [citation(1, best)],
             evidence,
             standalone,
             notes=["fake answer"],
