@@ -15,21 +15,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import load_dataset
 from eval.failures import read_details
 from eval.metrics import answer_matches
-from eval.runner import EVAL_COLLECTION, build_index, embedding_cache_path
+from eval.runner import dataset_index
 from kutip.config import Settings, load_settings
 from kutip.errors import KutipError
-from kutip.models.embeddings import CachedEmbeddings, make_embeddings
-from kutip.store import open_store
 from qa.assistant import Assistant
 
 _REPLY = "model reply: "
@@ -95,21 +90,9 @@ def dataset_assistant(
     dataset_path: str | Path, settings: Settings, chat_model: Any = None
 ) -> Iterator[Assistant]:
     """An :class:`Assistant` over a throwaway index of the dataset's articles, built as
-    ``kutip eval`` builds it (the embedding cache makes this fast after the first run)."""
-    evalset = load_dataset(dataset_path)
-    embeddings = CachedEmbeddings(
-        make_embeddings(settings.embedding), embedding_cache_path(settings)
-    )
-    with tempfile.TemporaryDirectory(prefix="kutip-replay-") as tmp:
-        run = dataclasses.replace(
-            settings, store_dir=Path(tmp) / "store", collection=EVAL_COLLECTION, chroma_url=None
-        )
-        store = open_store(run, embeddings)
-        try:
-            build_index(evalset, store, run, (), None, progress=False)
-            yield Assistant(run, store, chat_model=chat_model)
-        finally:
-            store.close()
+    ``kutip eval`` builds it."""
+    with dataset_index(dataset_path, settings) as (_, store, run, _):
+        yield Assistant(run, store, chat_model=chat_model)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,12 +9,13 @@ dataset costs lookups instead of model time.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -208,6 +209,35 @@ def build_index(
             f"none of the dataset's passages is in collection {settings.collection!r}",
         )
     return info
+
+
+@contextlib.contextmanager
+def dataset_index(
+    dataset_path: str | Path,
+    settings: Settings,
+    distractors: Sequence[str | Path] = (),
+) -> Iterator[tuple[EvalSet, Store, Settings, Path]]:
+    """A throwaway index of the dataset's passages (plus ``distractors``), built as
+    ``kutip eval`` builds it; the embedding cache makes this fast after the first run.
+
+    Yields the dataset, the open store, the settings that point at it and a scratch folder
+    that lives as long as the index (for a baseline's own index).
+    """
+    evalset = load_dataset(dataset_path)
+    extra = distractor_passages(evalset, distractors)
+    embeddings = CachedEmbeddings(
+        make_embeddings(settings.embedding), embedding_cache_path(settings)
+    )
+    with tempfile.TemporaryDirectory(prefix="kutip-index-") as tmp:
+        run = dataclasses.replace(
+            settings, store_dir=Path(tmp) / "store", collection=EVAL_COLLECTION, chroma_url=None
+        )
+        store = open_store(run, embeddings)
+        try:
+            build_index(evalset, store, run, (), None, progress=False, distractors=extra)
+            yield evalset, store, run, Path(tmp)
+        finally:
+            store.close()
 
 
 def distractor_passages(evalset: EvalSet, paths: Sequence[str | Path]) -> list[SourceDocument]:

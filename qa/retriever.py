@@ -44,11 +44,32 @@ class Retrieval:
     @property
     def articles(self) -> list[tuple[str, float]]:
         """Articles ranked by their best chunk (passage-level ranking for evaluation)."""
-        best: dict[str, float] = {}
-        for cid, score in self.chunks:
-            aid = cid.split(":", 1)[0]
-            best.setdefault(aid, score)
-        return list(best.items())
+        return rank_articles(self.chunks)
+
+
+@dataclass
+class Legs:
+    """The three rankings for one query before fusion.
+
+    Kept apart from the fusion so a weight sweep (``eval.sweep``) searches once per question
+    and re-fuses many times; ``sentence_chunks`` are the chunks the sentence hits vote for.
+    """
+
+    query: str
+    lang: str
+    vector: list[float]
+    dense: list[Hit]
+    sentences: list[Hit]
+    sentence_chunks: list[str]
+    keyword: list[Hit]
+
+
+def rank_articles(chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Articles ranked by their best chunk, from a fused chunk ranking."""
+    best: dict[str, float] = {}
+    for cid, score in chunks:
+        best.setdefault(cid.split(":", 1)[0], score)
+    return list(best.items())
 
 
 def search(
@@ -61,13 +82,22 @@ def search(
     """Run the three legs and fuse them into a chunk ranking of length ``k``."""
     started = time.perf_counter()
     k = k or settings.retrieve_k
-    depth = max(k, 20)
-    lang = detect_language(query)
-    vector = store.embeddings.embed_query(query)
-    dense = store.dense_chunks(vector, depth, filters)
-    sentences = store.dense_sentences(vector, depth * 2, filters)
-    keyword = store.keyword_chunks(query, depth, filters)
+    legs = gather_legs(store, query, max(k, 20), filters)
+    return Retrieval(
+        query=query,
+        lang=legs.lang,
+        vector=legs.vector,
+        chunks=fuse(store, settings, legs)[:k],
+        sentence_hits=legs.sentences,
+        ms=(time.perf_counter() - started) * 1000,
+        legs={"dense": legs.dense, "sentences": legs.sentences, "keyword": legs.keyword},
+    )
 
+
+def gather_legs(store: Store, query: str, depth: int, filters: Filters | None = None) -> Legs:
+    """Embed the query once and run the dense chunk, dense sentence and keyword searches."""
+    vector = store.embeddings.embed_query(query)
+    sentences = store.dense_sentences(vector, depth * 2, filters)
     # A sentence votes for the chunks that contain it (chunks overlap by whole sentences).
     sentence_chunks: list[str] = []
     ranges = _chunk_ranges(store, {h.article_id for h in sentences})
@@ -76,30 +106,34 @@ def search(
         for cid, first, last in ranges.get(hit.article_id, ()):
             if first <= index <= last and cid not in sentence_chunks:
                 sentence_chunks.append(cid)
+    return Legs(
+        query=query,
+        lang=detect_language(query),
+        vector=vector,
+        dense=store.dense_chunks(vector, depth, filters),
+        sentences=sentences,
+        sentence_chunks=sentence_chunks,
+        keyword=store.keyword_chunks(query, depth, filters),
+    )
 
+
+def fuse(store: Store, settings: Settings, legs: Legs) -> list[tuple[str, float]]:
+    """Weighted RRF of the legs with ``settings``' weights; the keyword leg votes at
+    ``keyword_weight`` only for chunks of articles in the query's language."""
     view = store.view()
 
     def keyword_weight(cid: str) -> float:
         meta = view.meta.get(cid.split(":", 1)[0])
-        same = meta is not None and (meta[1] == lang or lang == "und")
+        same = meta is not None and (meta[1] == legs.lang or legs.lang == "und")
         return settings.keyword_weight if same else settings.keyword_weight_crosslingual
 
-    fused = weighted_rrf(
+    return weighted_rrf(
         [
-            ([h.id for h in dense], settings.dense_weight),
-            (sentence_chunks, settings.sentence_weight),
-            ([h.id for h in keyword], keyword_weight),
+            ([h.id for h in legs.dense], settings.dense_weight),
+            (legs.sentence_chunks, settings.sentence_weight),
+            ([h.id for h in legs.keyword], keyword_weight),
         ],
         k=settings.rrf_k,
-    )
-    return Retrieval(
-        query=query,
-        lang=lang,
-        vector=vector,
-        chunks=fused[:k],
-        sentence_hits=sentences,
-        ms=(time.perf_counter() - started) * 1000,
-        legs={"dense": dense, "sentences": sentences, "keyword": keyword},
     )
 
 
