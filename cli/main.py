@@ -122,7 +122,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         elif isinstance(event, TokenEvent) and live:
             print(event.text, end="", file=sys.stderr, flush=True)
         elif isinstance(event, SecondLookEvent) and live:
-            print(f"\n[{event.why}: asking the model again]", file=sys.stderr)
+            print(
+                f"\n[unsure NOT FOUND (p = {event.probability:.2f}): asking the model again]",
+                file=sys.stderr,
+            )
         elif isinstance(event, AnswerEvent):
             final = event.answer
     assert final is not None

@@ -6,11 +6,9 @@ embedding cache makes that fast), retrieves each question again and hands the re
 :meth:`qa.assistant.Assistant.recheck`. Both sides are scored against the same gold answers
 (the details row's), so the difference is the rules' alone. Replies are recorded cut at 300
 characters; a reply cut before its markers replays as unsupported. Only kutip's rows replay.
-With ``--llm``, a rule that asks the model again (the narrow look of ``qa.assistant``) calls
-the configured model, so such a rule is measured with a few model calls instead of a rerun.
 
     python -m eval.replay --dataset ../shared/evaldata/xling-en-id.dev.json \\
-        .kutip/details/xling-en-id.dev.jsonl [--llm]
+        .kutip/details/xling-en-id.dev.jsonl
 """
 
 from __future__ import annotations
@@ -42,11 +40,10 @@ def _correct(row: dict[str, Any], answer: str, refused: bool) -> bool:
 
 
 def replay(
-    dataset_path: str | Path, details_path: str | Path, settings: Settings, chat_model: Any = None
+    dataset_path: str | Path, details_path: str | Path, settings: Settings
 ) -> dict[str, Any]:
     """Recorded vs replayed: correct answers and refused unanswerable questions, with the rows
-    whose outcome changed. With a ``chat_model``, a rule that asks the model again (the narrow
-    look) does; without one the recorded reply's answer stands there."""
+    whose outcome changed."""
     rows = [r for r in read_details(details_path) if r.get("system", "kutip") == "kutip"]
     out: dict[str, Any] = {
         "rows": len(rows),
@@ -56,7 +53,7 @@ def replay(
         "unanswerable": 0,
         "changed": [],
     }
-    with dataset_assistant(dataset_path, settings, chat_model=chat_model) as assistant:
+    with dataset_assistant(dataset_path, settings, chat_model=None) as assistant:
         for row in rows:
             before_refused = bool(row.get("refused"))
             before = _correct(row, row.get("answer", ""), before_refused)
@@ -104,20 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--dataset", required=True, help="the dataset the details came from")
     parser.add_argument("details", help="a JSONL written by kutip eval --details")
-    parser.add_argument(
-        "--llm",
-        action="store_true",
-        help="let rules that ask the model again (the narrow look) call the configured model",
-    )
     args = parser.parse_args(argv)
     try:
-        settings = load_settings()
-        model = None
-        if args.llm:
-            from kutip.models.chat import make_chat_model
-
-            model = make_chat_model(settings)
-        result = replay(args.dataset, args.details, settings, model)
+        result = replay(args.dataset, args.details, load_settings())
     except KutipError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from kutip.config import Settings
@@ -50,8 +50,6 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _AUTO: Any = object()
-NARROW_LOOK = "narrow look: "
-"""How the notes of a narrow look start (``Assistant._narrow_look``)."""
 
 
 @dataclass
@@ -201,15 +199,10 @@ class Assistant:
         if p is not None:
             # What streamed was a refusal the model was unsure of: the front ends drop it and
             # say the model is asked again, instead of showing "NOT FOUND" for seconds.
-            why = f"The model was unsure the articles don't say it (p = {p:.2f})"
-            yield SecondLookEvent(why, p)
+            yield SecondLookEvent(p)
             raw = self._answer_again(answer, messages, raw, p, found)
             answer.timings_ms["second_look"] = round((time.perf_counter() - looked) * 1000, 1)
-        if self._finish(answer, raw, found):
-            yield SecondLookEvent("The answer came from another article than the best match")
-            looked = time.perf_counter()
-            self._narrow_look(answer, found)
-            answer.timings_ms["narrow_look"] = round((time.perf_counter() - looked) * 1000, 1)
+        self._finish(answer, raw, found)
 
     def _unsure_refusal(self, raw: str, messages: list[Any]) -> float | None:
         """The probability the model gave its ``NOT FOUND`` when that is below
@@ -254,8 +247,8 @@ class Assistant:
         found = self.retrieve(question)
         language = self.answer_language(question, language)
         answer, grounded = self._open(question, question, language, found)
-        if grounded and self._finish(answer, raw, found) and self.chat_model is not None:
-            self._narrow_look(answer, found)
+        if grounded:
+            self._finish(answer, raw, found)
         self._close(answer)
         return answer
 
@@ -287,41 +280,10 @@ class Assistant:
             answer.answer = refusal_text(answer.language)
             answer.citations = []
 
-    def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> bool:
+    def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
         """The model's whole reply becomes a refusal, a quote or checked claims
-        (:mod:`qa.reply`); True when it took a distractor article and a narrow look is due."""
-        return settle(answer, raw, found.evidence, found.best, self.settings, self.store)
-
-    def _narrow_look(self, answer: Answer, found: EvidenceSet) -> None:
-        """Ask the model again with the best-ranked sentence alone, and take that answer if it
-        passes the same rules; otherwise the first answer stands.
-
-        For a reader whose language is not the article's, quoting the best-ranked sentence is
-        no answer (``settle``), but a prompt of one sentence leaves the 1.5B model no other
-        article to follow, and costs a fifth of the first prompt.
-        """
-        best = replace(found.evidence[found.best], n=1)
-        question = answer.standalone_question or answer.question
-        try:
-            reply = self.chat_model.invoke(answer_messages(question, [best], answer.language))
-        except Exception as exc:  # the first answer stands; say why
-            answer.notes.append(f"{NARROW_LOOK}failed: {exc}")
-            return
-        raw = str(getattr(reply, "content", reply)).strip()
-        narrow = Answer(
-            question=answer.question,
-            answer="",
-            refused=True,
-            evidence=[best],
-            standalone_question=answer.standalone_question,
-            language=answer.language,
-        )
-        settle(narrow, raw, [best], 0, self.settings, self.store)
-        answer.notes.extend(NARROW_LOOK + note for note in narrow.notes)
-        if narrow.refused:
-            answer.notes.append(f"{NARROW_LOOK}refused; the first answer stands")
-            return
-        answer.answer, answer.citations = narrow.answer, narrow.citations
+        (:mod:`qa.reply`)."""
+        settle(answer, raw, found.evidence, found.best, self.settings, self.store)
 
     @staticmethod
     def _extractive(answer: Answer, found: EvidenceSet) -> None:

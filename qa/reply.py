@@ -19,7 +19,7 @@ from qa.citations import check_citations
 from qa.refusal import claims_beside_refusal, is_model_refusal
 from qa.types import Answer, Citation, Evidence
 
-__all__ = ["citation", "quote", "settle", "took_distractor"]
+__all__ = ["citation", "quote", "settle"]
 
 
 def settle(
@@ -29,20 +29,15 @@ def settle(
     best: int,
     settings: Settings,
     store: Store,
-) -> bool:
+) -> None:
     """Turn the model's whole reply ``raw`` into ``answer``'s text, citations and refusal flag;
-    ``best`` is where the best-ranked sentence sits in ``evidence``.
-
-    Returns True when the answer came from a distractor article (:func:`took_distractor`) and
-    the best-ranked sentence is in another language than the reader's, so it cannot be quoted:
-    the caller may ask the model again on that sentence alone (``Assistant``'s narrow look).
-    """
+    ``best`` is where the best-ranked sentence sits in ``evidence``."""
     answer.notes.append(f"model reply: {raw[:300]}")
     if not raw or is_model_refusal(raw):
         claims = claims_beside_refusal(raw)
         if not claims:
             answer.notes.append("the model said the evidence does not answer the question")
-            return False
+            return
         answer.notes.append(f"the model gave up after citing claims; checking them: {claims}")
         raw = claims
     picked = _marker_only(raw, len(evidence))
@@ -63,23 +58,7 @@ def settle(
         quote(answer, evidence[best])
     else:
         _check(answer, raw, evidence, settings, store)
-    if not took_distractor(answer, evidence[best], evidence, settings.distractor_margin):
-        return False
-    if evidence[best].lang != answer.language:
-        # A quote is an answer only in the reader's language: an English question over an
-        # Indonesian article cannot take the sentence itself (on xling quotes scored as right
-        # only because the gold answers include the Indonesian span).
-        answer.notes.append(
-            "every citation lies in another article, below the best-ranked sentence, which is "
-            "in another language than the reader's"
-        )
-        return True
-    answer.notes.append(
-        f"every citation lies in another article, {settings.distractor_margin}+ below the "
-        f"best-ranked sentence: quoting it instead of: {answer.answer[:60]}"
-    )
-    quote(answer, evidence[best])
-    return False
+    _distrust_distractor(answer, evidence[best], evidence, settings.distractor_margin)
 
 
 def quote(answer: Answer, evidence: Evidence) -> None:
@@ -130,27 +109,38 @@ def _check(
     answer.citations = [citation(n, e) for n, e in enumerate(result.cited, start=1)]
 
 
-def took_distractor(
+def _distrust_distractor(
     answer: Answer, best: Evidence, evidence: Sequence[Evidence], margin: float
-) -> bool:
-    """Whether every sentence the answer cites lies in another article than the best-ranked
-    sentence and ranked at least ``margin`` (``distractor_margin``) below it.
+) -> None:
+    """Quote the best-ranked sentence when every sentence the answer cites lies in another
+    article and ranked clearly below it (``distractor_margin``).
 
     The 1.5B model often answers from the wrong article, the answer sitting in the
     best-ranked sentence it skipped. Retrieval is the better judge of which article a
     question is about: replayed on the dev sets' recorded replies, quoting the best
     sentence there took facqa from 76 to 81 right answers of 100 and TyDi from 63 to 66,
     squad2 unchanged. Within the best sentence's article the model is followed: there it
-    beat the ranking (docs/evaluation.md).
+    beat the ranking (docs/evaluation.md). Like :mod:`qa.quoting`, only a sentence in the
+    reader's language is quoted.
     """
     if answer.refused or not answer.citations or margin >= 1:
-        return False
+        return
+    if best.lang != answer.language:
+        # A quote is an answer only in the reader's language: an English question over an
+        # Indonesian article keeps the model's English answer (on xling the quotes scored
+        # as right only because the gold answers include the Indonesian span).
+        return
     ranked = {(e.article_id, e.sentence_index): e for e in evidence}
     cited = [ranked.get((c.article_id, c.sentence_index)) for c in answer.citations]
-    return all(
-        e is not None and e.article_id != best.article_id and e.score <= best.score - margin
-        for e in cited
+    if any(
+        e is None or e.article_id == best.article_id or e.score > best.score - margin for e in cited
+    ):
+        return
+    answer.notes.append(
+        f"every citation lies in another article, {margin}+ below the best-ranked "
+        f"sentence: quoting it instead of: {answer.answer[:60]}"
     )
+    quote(answer, best)
 
 
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")

@@ -113,16 +113,11 @@ class TokenEvent:
 
 @dataclass(frozen=True)
 class SecondLookEvent:
-    """The streamed reply is dropped and the model asked again; ``why`` says why, for people.
+    """The streamed reply was a ``NOT FOUND`` the model was unsure of (``probability`` below
+    ``refusal_confidence``): it is dropped and the model asked again (:mod:`qa.second_look`).
+    A front end clears the streamed text; the :class:`AnswerEvent` follows."""
 
-    Two cases: a ``NOT FOUND`` the model was unsure of (``probability`` below
-    ``refusal_confidence``, :mod:`qa.second_look`), and an answer taken from another article
-    than the best-ranked sentence's when that sentence cannot be quoted (the narrow look,
-    :func:`qa.reply.settle`). A front end clears the streamed text; the :class:`AnswerEvent`
-    follows."""
-
-    why: str
-    probability: float | None = None
+    probability: float
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from kutip.schema import SourceDocument
-from qa.types import SecondLookEvent
 from tests.test_assistant import _assistant
 
 
@@ -55,9 +54,9 @@ COFFEE = SourceDocument(
 IMPORTS = "How many tonnes of rice imports did Budi Santoso say would arrive in March?"
 
 
-def _distracted(settings, store, narrow=(), **overrides):
-    """An assistant whose model answers from the coffee article, not the best-ranked sentence
-    (then gives the ``narrow`` replies); with the reply it gives and the best-ranked sentence."""
+def _distracted(settings, store, **overrides):
+    """An assistant whose model answers from the coffee article, not the best-ranked sentence;
+    with the reply it gives and the best-ranked sentence."""
     Ingestor(settings, store).ingest_documents([COFFEE])
     run = {"relevance_floor": 0.0, "citation_floor": 0.0, "evidence_focus": 1.0, **overrides}
     probe = _assistant(settings, store, **run)
@@ -65,7 +64,7 @@ def _distracted(settings, store, narrow=(), **overrides):
     best = found.evidence[found.best]
     other = next(e for e in found.evidence if e.article_id != best.article_id)
     reply = f"{other.text} [{other.n}]"
-    return _assistant(settings, store, [reply, *narrow], **run), best, other
+    return _assistant(settings, store, [reply], **run), best, other
 
 
 def test_an_answer_from_another_article_below_the_best_quotes_the_best(settings, store):
@@ -82,41 +81,12 @@ def test_the_distractor_rule_can_be_turned_off(settings, store):
     assert [c.text for c in answer.citations] == [other.text], answer.notes
 
 
-NARROW = "Budi Santoso mengatakan 2,000 tonnes beras tiba pada bulan March [1]."
-
-
-def test_in_another_language_the_model_is_asked_again_on_the_best_sentence(settings, store):
-    # An Indonesian answer is asked for and the best sentence is English: a quote is no answer,
-    # so the model reads the best sentence alone and its answer is checked against it.
-    assistant, best, other = _distracted(settings, store, [NARROW], distractor_margin=0.0)
-    events = list(assistant.stream(IMPORTS, answer_language="id"))
-    looks = [e for e in events if isinstance(e, SecondLookEvent)]
-    assert len(looks) == 1 and "another article" in looks[0].why
-    answer = events[-1].answer
-    assert answer.answer == NARROW and [c.text for c in answer.citations] == [best.text]
-    assert answer.citations[0].n == 1 and other.text not in answer.answer
-    assert any(n.startswith("narrow look: model reply: Budi") for n in answer.notes)
-    assert answer.timings_ms["narrow_look"] is not None
-    assert len(answer.evidence) > 1  # the reader still sees every evidence sentence
-
-
-def test_a_narrow_look_that_refuses_leaves_the_first_answer(settings, store):
-    assistant, _, other = _distracted(settings, store, ["NOT FOUND"], distractor_margin=0.0)
+def test_a_quote_in_another_language_than_the_readers_is_not_an_answer(settings, store):
+    # An Indonesian answer is asked for; the best sentence is English: the model is kept.
+    assistant, _, other = _distracted(settings, store, distractor_margin=0.0)
     answer = assistant.ask(IMPORTS, answer_language="id")
+    assert not any("another article" in n for n in answer.notes)
     assert [c.text for c in answer.citations] == [other.text], answer.notes
-    assert "narrow look: refused; the first answer stands" in answer.notes
-
-
-def test_recheck_takes_the_narrow_look_only_with_a_model(settings, store):
-    _, best, other = _distracted(settings, store, distractor_margin=0.0)
-    run = {"relevance_floor": 0.0, "citation_floor": 0.0, "evidence_focus": 1.0}
-    assistant = _assistant(settings, store, [NARROW], distractor_margin=0.0, **run)
-    reply = f"{other.text} [{other.n}]"  # recorded: recheck does not ask for it
-    looked = assistant.recheck(IMPORTS, reply, language="id")
-    assert [c.text for c in looked.citations] == [best.text], looked.notes
-    assistant._chat_model = None  # replaying without a model: the first answer stands
-    kept = assistant.recheck(IMPORTS, reply, language="id")
-    assert [c.text for c in kept.citations] == [other.text], kept.notes
 
 
 def test_distractor_margin_is_checked(monkeypatch):

@@ -266,7 +266,7 @@ class FakeAssistant:
         streamed = pieces
         if "unsure" in question:
             yield TokenEvent("NOT FOUND")
-            yield SecondLookEvent("The model was unsure the articles don't say it (p = 0.12)", 0.12)
+            yield SecondLookEvent(0.12)
             streamed = []  # the second look's answer arrives whole, with the AnswerEvent
         for piece in streamed:
             if self.token_delay or "slow" in question:

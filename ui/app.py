@@ -198,9 +198,12 @@ class Handlers:
                     )
                     yield _streaming(session, _panel(session), status)
                 elif isinstance(event, SecondLookEvent):
-                    # The streamed reply is dropped while the model answers again.
+                    # The streamed "NOT FOUND" was unsure: drop it while the model answers again.
                     turn.answer = ""
-                    status = f"{event.why}; asking it again…"
+                    status = (
+                        f"The model was unsure the articles don't say it (p = "
+                        f"{event.probability:.2f}); asking it again…"
+                    )
                     yield _streaming(session, status=status)
                 elif isinstance(event, AnswerEvent):
                     answer = event.answer
