@@ -43,6 +43,7 @@ SYSTEM_METRICS = (
     "ttft_ms_p50",
     "ttft_ms_p95",
 )
+FUSION_SETTINGS = ("dense_weight", "sentence_weight", "keyword_weight", "rrf_k")
 EVAL_COLLECTION = "kutip-eval"
 RETRIEVE_DEPTH = 100
 UNANSWERABLE_SHARE = 1 / 6  # BASELINES.md's 50 answerable + 10 unanswerable mix
@@ -128,6 +129,7 @@ def run_eval(
         "chunk_bonus": [settings.chunk_bonus, settings.chunk_bonus_decay],
         "evidence_focus": settings.evidence_focus,
         "relevance_floor": settings.relevance_floor,
+        "fusion": {f: getattr(settings, f) for f in FUSION_SETTINGS},
         "retrieve_k": settings.retrieve_k,
         "depth": RETRIEVE_DEPTH,
         "answers": answers,

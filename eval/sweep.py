@@ -6,7 +6,9 @@ its questions share words with its articles, so this measures each combination o
 set instead of guessing. The legs do not depend on the weights, so they are computed once per
 question (``qa.retriever.gather_legs``) and only the fusion is repeated; a grid of dozens of
 combinations costs one retrieval pass. With ``--baseline naive`` the LangChain recipe is
-scored on the same index, and each row shows its paired difference from it.
+scored on the same index, and each row shows its paired difference from it. A chosen row is
+applied with ``KUTIP_DENSE_WEIGHT``, ``KUTIP_SENTENCE_WEIGHT``, ``KUTIP_KEYWORD_WEIGHT`` and
+``KUTIP_RRF_K``.
 
     python -m eval.sweep --dataset ../shared/evaldata/tydiqa-id.valid.json \\
         --sentence 0,0.5,1 --keyword 0,0.5,1 --baseline naive
@@ -23,13 +25,13 @@ from typing import Any
 
 from eval import metrics as M
 from eval.baselines import NaiveSystem
-from eval.runner import RETRIEVE_DEPTH, dataset_index
+from eval.runner import FUSION_SETTINGS, RETRIEVE_DEPTH, dataset_index
 from eval.targets import Resolver
 from kutip.config import Settings, load_settings
 from kutip.errors import ConfigError, KutipError
 from qa.retriever import fuse, gather_legs, rank_articles
 
-SWEPT = ("dense_weight", "sentence_weight", "keyword_weight", "rrf_k")
+SWEPT = FUSION_SETTINGS
 SHOWN = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
 
 

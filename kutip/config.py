@@ -68,6 +68,9 @@ class Settings:
     # "document" on the same 100 questions each, kutip only: xling 31 vs 36 of 83 right,
     # facqa 69 vs 71 of 100; the 1.5B model leans on [1] (docs/evaluation.md).
     evidence_order: str = "rank"
+    # Weighted RRF of the three retrieval legs (qa.retriever). python -m eval.sweep scores
+    # combinations on a question set; rrf_k 20 was ahead of 60 on all five dev sets by 0.001
+    # to 0.004 nDCG@10, not adopted until answers are rerun on it (docs/evaluation.md).
     dense_weight: float = 1.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -117,6 +120,10 @@ _ENV = {
     "chunk_bonus_decay": "KUTIP_CHUNK_BONUS_DECAY",
     "evidence_focus": "KUTIP_EVIDENCE_FOCUS",
     "evidence_order": "KUTIP_EVIDENCE_ORDER",
+    "dense_weight": "KUTIP_DENSE_WEIGHT",
+    "sentence_weight": "KUTIP_SENTENCE_WEIGHT",
+    "keyword_weight": "KUTIP_KEYWORD_WEIGHT",
+    "rrf_k": "KUTIP_RRF_K",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "refusal_confidence": "KUTIP_REFUSAL_CONFIDENCE",
     "distractor_margin": "KUTIP_DISTRACTOR_MARGIN",
@@ -185,5 +192,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("refusal_confidence must be in [0, 1] (0: trust every NOT FOUND)")
     if not 0 <= settings.distractor_margin <= 1:
         raise ConfigError("distractor_margin must be in [0, 1] (1: off)")
+    weights = (settings.dense_weight, settings.sentence_weight, settings.keyword_weight)
+    if min(*weights, settings.keyword_weight_crosslingual) < 0:
+        raise ConfigError("the fusion weights (dense, sentence, keyword) must be 0 or more")
+    if settings.rrf_k < 1:
+        raise ConfigError("rrf_k must be at least 1")
     if not 0 < settings.chunk_bonus_decay <= 1:
         raise ConfigError("chunk_bonus_decay must be in (0, 1]")
