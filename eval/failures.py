@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,6 +67,43 @@ def miss_causes(rows: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     return {system: summarize(items) for system, items in by_system.items()}
 
 
+def discordant(rows: Iterable[Mapping[str, Any]], ours: str = "kutip") -> dict[str, Any]:
+    """Per other system: answerable questions only ``ours`` got right, only the other got
+    right, and the exact two-sided sign test on those pairs (McNemar's exact form).
+
+    At 100 questions a 4-answer lead is noise; this says how much, from the same rows.
+    """
+    right: dict[str, dict[str, bool]] = defaultdict(dict)
+    for row in rows:
+        if not row.get("impossible") and row.get("correct") is not None:
+            right[str(row.get("system", ours))][str(row.get("id", row.get("question")))] = bool(
+                row["correct"]
+            )
+    out: dict[str, Any] = {}
+    for system, theirs in right.items():
+        if system == ours:
+            continue
+        both = set(theirs) & set(right.get(ours, {}))
+        only_ours = sum(right[ours][q] and not theirs[q] for q in both)
+        only_theirs = sum(theirs[q] and not right[ours][q] for q in both)
+        out[system] = {
+            "paired": len(both),
+            f"only_{ours}": only_ours,
+            "only_other": only_theirs,
+            "sign_test_p": sign_test(only_ours, only_theirs),
+        }
+    return out
+
+
+def sign_test(a: int, b: int) -> float:
+    """Two-sided exact binomial p of ``a`` vs ``b`` wins at even odds (1.0 when no wins)."""
+    n = a + b
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(a, b) + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
 def read_details(path: str | Path) -> list[dict[str, Any]]:
     """Rows of a details JSONL; a broken line is an error naming the file and line."""
     rows = []
@@ -113,7 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         for path in args.details:
-            print(f"## {path}\n\n{format_table(miss_causes(read_details(path)))}\n")
+            rows = read_details(path)
+            print(f"## {path}\n\n{format_table(miss_causes(rows))}\n")
+            for system, d in discordant(rows).items():
+                print(
+                    f"kutip vs {system}: {d['only_kutip']} right only for kutip, "
+                    f"{d['only_other']} only for {system} (of {d['paired']} paired; "
+                    f"sign test p = {d['sign_test_p']:.2f})\n"
+                )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

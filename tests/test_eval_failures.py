@@ -82,3 +82,21 @@ def test_report_shows_why_answers_missed(tmp_path):
     text = write_report(result, tmp_path).read_text()
     assert "## Why answers missed" in text
     assert "| refused, evidence handed | 1 |" in text
+
+
+def test_discordant_pairs_and_the_sign_test_by_hand():
+    from eval.failures import discordant, sign_test
+
+    rows = [
+        _row(system, correct, False, True, id=qid)
+        for qid, (k, n) in enumerate([(True, False), (True, False), (False, True), (True, True)])
+        for system, correct in (("kutip", k), ("naive", n))
+    ]
+    rows.append(_row("naive", True, False, True, id=99))  # kutip has no row for it: unpaired
+    rows.append(_row("kutip", True, False, True, id=7, impossible=True))  # not answerable
+    d = discordant(rows)["naive"]
+    assert (d["paired"], d["only_kutip"], d["only_other"]) == (4, 2, 1)
+    assert d["sign_test_p"] == pytest.approx(1.0)  # 2 vs 1: P(X <= 1 | n=3) * 2 = 1.0
+    assert sign_test(0, 0) == 1.0
+    assert sign_test(13, 9) == pytest.approx(0.5235, abs=1e-4)  # scipy binomtest(13, 22)
+    assert sign_test(10, 0) == pytest.approx(2 / 2**10)
