@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -97,11 +96,11 @@ def discordant(rows: Iterable[Mapping[str, Any]], ours: str = "kutip") -> dict[s
 
 def sign_test(a: int, b: int) -> float:
     """Two-sided exact binomial p of ``a`` vs ``b`` wins at even odds (1.0 when no wins)."""
-    n = a + b
-    if n == 0:
+    if a + b == 0:
         return 1.0
-    tail = sum(math.comb(n, i) for i in range(min(a, b) + 1)) / 2**n
-    return min(1.0, 2 * tail)
+    from scipy.stats import binomtest
+
+    return float(binomtest(a, a + b).pvalue)
 
 
 def read_details(path: str | Path) -> list[dict[str, Any]]:

@@ -31,13 +31,12 @@ from kutip.config import Settings, load_settings
 from kutip.errors import ConfigError, KutipError
 from qa.retriever import fuse, gather_legs, rank_articles
 
-SWEPT = FUSION_SETTINGS
 SHOWN = ("ndcg@10", "recall@1", "recall@5", "mrr@10")
 
 
 def grid(settings: Settings, choices: dict[str, Sequence[float]]) -> list[dict[str, float]]:
     """Every combination of ``choices`` (field -> values); unswept fields keep ``settings``'."""
-    names = list(SWEPT)
+    names = list(FUSION_SETTINGS)
     values = [choices.get(n) or [getattr(settings, n)] for n in names]
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
 
@@ -52,7 +51,7 @@ def sweep(
     """Score every weight combination (and optionally naive) on the dataset's answerable
     questions; rows best nDCG@10 first, each with its paired tests against the defaults."""
     combos = grid(settings, choices)
-    default = {n: getattr(settings, n) for n in SWEPT}
+    default = {n: getattr(settings, n) for n in FUSION_SETTINGS}
     if default not in combos:
         combos.append(default)
     with dataset_index(dataset_path, settings, distractors) as (evalset, store, run, work):
