@@ -201,8 +201,13 @@ class NaiveSystem:
         self._client = chromadb.PersistentClient(
             path=str(workdir), settings=ChromaSettings(anonymized_telemetry=False)
         )
+        # The same ef_search as kutip's collections, so neither system's ranking is the
+        # luckier approximation.
         self.db = Chroma(
-            client=self._client, collection_name="naive", embedding_function=store.embeddings
+            client=self._client,
+            collection_name="naive",
+            embedding_function=store.embeddings,
+            collection_configuration={"hnsw": {"ef_search": store.settings.search_ef}},
         )
         texts, metas = [], []
         for article in store.list_articles():

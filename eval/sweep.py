@@ -96,25 +96,28 @@ def _typed(combo: dict[str, float]) -> dict[str, Any]:
     return {k: int(v) if k == "rrf_k" else float(v) for k, v in combo.items()}
 
 
-def _values(text: str, flag: str) -> list[float]:
+def _values(text: str, flag: str, most: float | None = None) -> list[float]:
     try:
         values = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
         raise ConfigError(f"{flag} {text!r}: expected comma-separated numbers") from None
     if not values or any(v < 0 for v in values):
         raise ConfigError(f"{flag} {text!r}: expected one or more numbers >= 0")
+    if most is not None and any(v > most for v in values):
+        raise ConfigError(f"{flag} {text!r}: expected numbers from 0 to {most:g}")
     return values
 
 
 def format_table(result: dict[str, Any]) -> str:
     """The rows as a terminal table; the default row is marked with ``*``."""
-    head = ["dense", "sentence", "keyword", "rrf_k", *SHOWN, "vs default p"]
+    head = ["dense", "mix", "sentence", "keyword", "rrf_k", *SHOWN, "vs default p"]
     if "naive" in result:
         head.append("vs naive (diff, p)")
     lines = [f"{result['dataset']}: {result['questions']} questions", "  ".join(head)]
     for r in result["rows"]:
         cells = [
             f"{r['dense_weight']:g}",
+            f"{r['sentence_mix']:g}",
             f"{r['sentence_weight']:g}",
             f"{r['keyword_weight']:g}",
             f"{r['rrf_k']:g}",
@@ -140,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--dataset", required=True, help="a SQuAD v2 JSON or BEIR folder")
     parser.add_argument("--dense", default="", help="dense chunk weights, e.g. 1")
+    parser.add_argument(
+        "--mix", default="", help="share of the best sentence cosine in the dense leg, e.g. 0,0.5"
+    )
     parser.add_argument("--sentence", default="", help="dense sentence weights, e.g. 0,0.5,1")
     parser.add_argument("--keyword", default="", help="BM25 weights (same language), e.g. 0,1")
     parser.add_argument("--rrf-k", default="", help="RRF k values, e.g. 20,60")
@@ -151,11 +157,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         flags = {
             "dense_weight": ("--dense", args.dense),
+            "sentence_mix": ("--mix", args.mix),
             "sentence_weight": ("--sentence", args.sentence),
             "keyword_weight": ("--keyword", args.keyword),
             "rrf_k": ("--rrf-k", args.rrf_k),
         }
-        choices = {name: _values(text, flag) for name, (flag, text) in flags.items() if text}
+        choices = {
+            name: _values(text, flag, 1.0 if name == "sentence_mix" else None)
+            for name, (flag, text) in flags.items()
+            if text
+        }
         result = sweep(
             args.dataset, load_settings(), choices, args.baseline == "naive", args.distractors
         )

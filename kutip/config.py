@@ -49,6 +49,11 @@ class Settings:
     fetch_timeout: float = 15.0
     # Retrieval and answers
     retrieve_k: int = 12
+    # HNSW ef_search of the Chroma collections: candidates the index explores per search. The
+    # chat's searches (20 chunks, 40 sentences) are near exact at Chroma's 100; the eval
+    # index raises it (eval.runner.EVAL_SEARCH_EF) because at 100 two builds of the same index
+    # returned different top-200 sentences for 327 of 402 TyDi questions (docs/evaluation.md).
+    search_ef: int = 100
     # Evidence: the best sentences that fit in evidence_tokens (0: exactly evidence_k), at
     # most evidence_k. A sentence inside the fused chunk of rank r scores chunk_bonus *
     # chunk_bonus_decay**r extra. 280 / 10 / 0.1 / 0.8 against the former 5 sentences with a
@@ -72,6 +77,7 @@ class Settings:
     # combinations on a question set; rrf_k 20 was ahead of 60 on all five dev sets by 0.001
     # to 0.004 nDCG@10, not adopted until answers are rerun on it (docs/evaluation.md).
     dense_weight: float = 1.0
+    sentence_mix: float = 0.0
     sentence_weight: float = 1.0
     keyword_weight: float = 1.0
     keyword_weight_crosslingual: float = 0.0
@@ -124,6 +130,8 @@ _ENV = {
     "sentence_weight": "KUTIP_SENTENCE_WEIGHT",
     "keyword_weight": "KUTIP_KEYWORD_WEIGHT",
     "rrf_k": "KUTIP_RRF_K",
+    "sentence_mix": "KUTIP_SENTENCE_MIX",
+    "search_ef": "KUTIP_SEARCH_EF",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "refusal_confidence": "KUTIP_REFUSAL_CONFIDENCE",
     "distractor_margin": "KUTIP_DISTRACTOR_MARGIN",
@@ -197,5 +205,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("the fusion weights (dense, sentence, keyword) must be 0 or more")
     if settings.rrf_k < 1:
         raise ConfigError("rrf_k must be at least 1")
+    if not 0 <= settings.sentence_mix <= 1:
+        raise ConfigError("sentence_mix must be in [0, 1] (0: chunk cosines alone)")
+    if settings.search_ef < 1:
+        raise ConfigError("search_ef must be at least 1")
     if not 0 < settings.chunk_bonus_decay <= 1:
         raise ConfigError("chunk_bonus_decay must be in (0, 1]")

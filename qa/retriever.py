@@ -62,6 +62,8 @@ class Legs:
     sentences: list[Hit]
     sentence_chunks: list[str]
     keyword: list[Hit]
+    # The best cosine of a sentence hit inside each of ``sentence_chunks``.
+    sentence_chunk_scores: dict[str, float] = field(default_factory=dict)
 
 
 def rank_articles(chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -99,21 +101,22 @@ def gather_legs(store: Store, query: str, depth: int, filters: Filters | None = 
     vector = store.embeddings.embed_query(query)
     sentences = store.dense_sentences(vector, depth * 2, filters)
     # A sentence votes for the chunks that contain it (chunks overlap by whole sentences).
-    sentence_chunks: list[str] = []
+    best: dict[str, float] = {}
     ranges = _chunk_ranges(store, {h.article_id for h in sentences})
     for hit in sentences:
         index = int(hit.id.rsplit(":s", 1)[1])
         for cid, first, last in ranges.get(hit.article_id, ()):
-            if first <= index <= last and cid not in sentence_chunks:
-                sentence_chunks.append(cid)
+            if first <= index <= last:
+                best.setdefault(cid, hit.score)
     return Legs(
         query=query,
         lang=detect_language(query),
         vector=vector,
         dense=store.dense_chunks(vector, depth, filters),
         sentences=sentences,
-        sentence_chunks=sentence_chunks,
+        sentence_chunks=list(best),
         keyword=store.keyword_chunks(query, depth, filters),
+        sentence_chunk_scores=best,
     )
 
 
@@ -129,12 +132,34 @@ def fuse(store: Store, settings: Settings, legs: Legs) -> list[tuple[str, float]
 
     return weighted_rrf(
         [
-            ([h.id for h in legs.dense], settings.dense_weight),
+            (mixed_dense(legs, settings.sentence_mix), settings.dense_weight),
             (legs.sentence_chunks, settings.sentence_weight),
             ([h.id for h in legs.keyword], keyword_weight),
         ],
         k=settings.rrf_k,
     )
+
+
+def mixed_dense(legs: Legs, mix: float) -> list[str]:
+    """The dense chunk leg re-ranked by ``(1 - mix) * chunk cosine + mix * the best cosine of
+    a sentence inside the chunk``, over the chunks either dense search found.
+
+    Both cosines come from one model, so they can be added where ranks cannot: a chunk about
+    the topic that also holds the one sentence the question targets beats a chunk that only
+    matches the topic. A chunk missing from one search gets that search's lowest score found.
+    ``mix`` 0 is the plain dense chunk ranking.
+    """
+    if not mix:
+        return [h.id for h in legs.dense]
+    chunk = {h.id: h.score for h in legs.dense}
+    sentence = legs.sentence_chunk_scores
+    floor_c = min(chunk.values(), default=0.0)
+    floor_s = min(sentence.values(), default=0.0)
+    ids = list(dict.fromkeys([*chunk, *sentence]))
+    score = {
+        cid: (1 - mix) * chunk.get(cid, floor_c) + mix * sentence.get(cid, floor_s) for cid in ids
+    }
+    return sorted(ids, key=lambda cid: -score[cid])
 
 
 def _chunk_ranges(store: Store, article_ids: set[str]) -> dict[str, list[tuple[str, int, int]]]:

@@ -12,7 +12,14 @@ from langchain_core.messages import AIMessage
 
 from eval.baselines import Cited, SystemAnswer, Unit
 from eval.datasets import Question, load_squad
-from eval.runner import SYSTEM_METRICS, answer_metrics, holds_evidence, run_eval, sample_questions
+from eval.runner import (
+    EVAL_SEARCH_EF,
+    SYSTEM_METRICS,
+    answer_metrics,
+    holds_evidence,
+    run_eval,
+    sample_questions,
+)
 from eval.targets import Target
 from ingest.pipeline import Ingestor
 from kutip.errors import InputError
@@ -63,6 +70,8 @@ def test_run_eval_squad_without_llm(make_settings):
     assert kutip["false_refusal_rate"] == 0.0 and kutip["refusal_accuracy"] == 0.0
     assert set(result["significance"]) == {"bm25", "naive"}
     assert result["index"]["embedding_cache"]["misses"] > 0
+    # The throwaway index searches near exactly, so a rebuild ranks the same.
+    assert result["config"]["search_ef"] == EVAL_SEARCH_EF > settings.search_ef
 
     again = run_eval(SQUAD, settings, answers=0, baselines=(), progress=False)
     assert again["index"]["embedding_cache"]["misses"] == 0  # a rerun only looks vectors up
@@ -147,6 +156,7 @@ def test_run_eval_on_an_existing_collection(make_settings):
         SQUAD, settings, collection="mine", baselines=(), progress=False, metrics_engine="python"
     )
     assert result["index"]["collection"] == "mine" and result["index"]["passages_missing"] == 0
+    assert result["config"]["search_ef"] == settings.search_ef  # the user's index as it is
     assert result["systems"]["kutip"]["recall@100"] == 1.0
 
 

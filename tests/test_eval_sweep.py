@@ -68,3 +68,5 @@ def test_main_prints_the_table_and_rejects_bad_weights(make_settings, monkeypatc
     assert err == "error: --keyword 'a': expected comma-separated numbers"
     assert main(["--dataset", str(SQUAD), "--sentence", "-1"]) == 1
     assert "--sentence '-1'" in capsys.readouterr().err
+    assert main(["--dataset", str(SQUAD), "--mix", "0,1.5"]) == 1
+    assert "--mix '0,1.5': expected numbers from 0 to 1" in capsys.readouterr().err

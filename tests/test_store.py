@@ -73,3 +73,40 @@ def test_keyword_index_is_persisted_not_rebuilt_on_query(settings, store, monkey
     monkeypatch.setattr(reopened.keywords, "rebuild", lambda *a, **k: pytest.fail("rebuilt"))
     assert reopened.keyword_chunks("Jakarta", 10, None)
     reopened.close()
+
+
+def _ef_search(settings, collection: str) -> int:
+    """The ef_search Chroma itself reports for ``collection``, read with a client of its own."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(settings.store_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    return int(client.get_collection(collection).configuration["hnsw"]["ef_search"])
+
+
+def test_search_ef_reaches_new_and_reopened_collections(make_settings):
+    first = make_settings(search_ef=300)
+    store = open_store(first)
+    Ingestor(first, store).ingest_documents(_docs())
+    store.close()
+    for suffix in ("chunks", "sentences"):
+        assert _ef_search(first, f"{first.collection}-{suffix}") == 300
+
+    again = make_settings(search_ef=1000)
+    store = open_store(again)
+    vec = store.embeddings.embed_query("rice prices Jakarta")
+    assert store.dense_chunks(vec, 10, None)
+    store.close()
+    for suffix in ("chunks", "sentences"):
+        assert _ef_search(again, f"{again.collection}-{suffix}") == 1000
+
+
+def test_search_ef_comes_from_the_environment_and_is_checked(monkeypatch):
+    from kutip.config import load_settings
+
+    monkeypatch.setenv("KUTIP_SEARCH_EF", "400")
+    assert load_settings().search_ef == 400
+    with pytest.raises(ConfigError, match="search_ef"):
+        load_settings(search_ef=0)

@@ -94,11 +94,12 @@ class Store:
             if self._chunks is None or self._sentences is None:
                 self._client = make_client(self.settings.chroma_url, self.root / "chroma")
                 name = self.settings.collection
+                ef = self.settings.search_ef
                 self._chunks = VectorCollection(
-                    self._client, f"{name}-chunks", self.embeddings, self.model_id
+                    self._client, f"{name}-chunks", self.embeddings, self.model_id, ef
                 )
                 self._sentences = VectorCollection(
-                    self._client, f"{name}-sentences", self.embeddings, self.model_id
+                    self._client, f"{name}-sentences", self.embeddings, self.model_id, ef
                 )
             return self._chunks, self._sentences
 

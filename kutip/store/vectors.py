@@ -70,14 +70,26 @@ def chroma_where(filters: Filters | None, extra_ids: Sequence[str] = ()) -> dict
 class VectorCollection:
     """One Chroma collection: upsert with given vectors, search by vector, delete by article."""
 
-    def __init__(self, client: Any, name: str, embeddings: Embeddings, model_id: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        name: str,
+        embeddings: Embeddings,
+        model_id: str,
+        search_ef: int | None = None,
+    ) -> None:
         from langchain_chroma import Chroma
 
         self.name = name
         self.model_id = model_id
+        hnsw: dict[str, Any] = {"space": "cosine"}
+        if search_ef:
+            hnsw["ef_search"] = search_ef
         self._collection = client.get_or_create_collection(
-            name, metadata={"hnsw:space": "cosine", "embedding_model": model_id}
+            name, metadata={"embedding_model": model_id}, configuration={"hnsw": hnsw}
         )
+        if search_ef:
+            self._set_search_ef(search_ef)
         recorded = (self._collection.metadata or {}).get("embedding_model")
         if recorded and recorded != model_id:
             raise ConfigError(
@@ -85,6 +97,13 @@ class VectorCollection:
                 f"not {model_id!r}: use that model or another --collection"
             )
         self.store = Chroma(client=client, collection_name=name, embedding_function=embeddings)
+
+    def _set_search_ef(self, search_ef: int) -> None:
+        """Apply ``search_ef`` to a collection opened again: Chroma keeps the configuration a
+        collection was created with, and ef_search is the one HNSW setting it lets change."""
+        hnsw = (self._collection.configuration or {}).get("hnsw") or {}
+        if hnsw and hnsw.get("ef_search") != search_ef:
+            self._collection.modify(configuration={"hnsw": {"ef_search": search_ef}})
 
     def upsert(
         self,
