@@ -73,15 +73,17 @@ class Settings:
     # "document" on the same 100 questions each, kutip only: xling 31 vs 36 of 83 right,
     # facqa 69 vs 71 of 100; the 1.5B model leans on [1] (docs/evaluation.md).
     evidence_order: str = "rank"
-    # Weighted RRF of the three retrieval legs (qa.retriever). python -m eval.sweep scores
-    # combinations on a question set; rrf_k 20 was ahead of 60 on all five dev sets by 0.001
-    # to 0.004 nDCG@10, not adopted until answers are rerun on it (docs/evaluation.md).
+    # Retrieval fusion (qa.retriever): the dense leg ranks chunks by their own cosine mixed
+    # with their best sentence's (sentence_mix), then weighted RRF with the sentence votes and
+    # BM25. From python -m eval.sweep on the five dev sets against the former 0 / 1 / 1 / 1 /
+    # k 60: nDCG@10 TyDi 0.959 -> 0.971 (naive 0.970), squad2 0.935 -> 0.940, facqa 0.922 ->
+    # 0.922, xling EN->ID 0.864 -> 0.873, ID->ID 0.909 -> 0.905 (docs/evaluation.md).
     dense_weight: float = 1.0
-    sentence_mix: float = 0.0
-    sentence_weight: float = 1.0
-    keyword_weight: float = 1.0
+    sentence_mix: float = 0.5
+    sentence_weight: float = 0.0
+    keyword_weight: float = 0.25
     keyword_weight_crosslingual: float = 0.0
-    rrf_k: int = 60
+    rrf_k: int = 20
     relevance_floor: float = 0.77
     citation_floor: float = 0.80
     # A model's NOT FOUND stands only if it gave NOT at least this first-token probability;

@@ -1,10 +1,13 @@
-"""Hybrid retrieval: dense chunks + dense sentences + BM25 chunks, fused by weighted RRF.
+"""Hybrid retrieval: dense chunks + dense sentences + BM25 chunks, fused into one chunk ranking.
 
 The three legs see different things: chunk vectors capture topic, sentence vectors catch the
 one sentence a factoid question targets, BM25 catches exact names and numbers when the
-question and article share a language. The keyword leg votes only for articles in the
-question's language (``keyword_weight_crosslingual`` otherwise, 0 by default), because BM25
-over Indonesian text cannot match English question words.
+question and article share a language. The two dense legs come from one model, so their
+cosines are mixed per chunk (``sentence_mix``, :func:`mixed_dense`); that ranking and BM25
+are then fused by weighted RRF, whose ranks do not care that BM25 scores are on another scale.
+The keyword leg votes only for articles in the question's language
+(``keyword_weight_crosslingual`` otherwise, 0 by default), because BM25 over Indonesian text
+cannot match English question words.
 
 :class:`HybridRetriever` is the same search as a LangChain ``BaseRetriever`` (chunk documents),
 so it composes with runnables; :func:`search` returns the richer :class:`Retrieval` the

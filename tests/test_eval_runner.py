@@ -96,7 +96,8 @@ def test_run_eval_with_a_chat_model(make_settings):
     kutip = result["systems"]["kutip"]
     assert kutip["prompt_tokens_mean"] > 0 and kutip["ttft_ms_p50"] is not None
     assert result["config"]["llm"] == "GenericFakeChatModel"
-    assert result["config"]["fusion"]["rrf_k"] == 60  # a report says which weights it ran
+    fusion = result["config"]["fusion"]  # a report says which weights it ran
+    assert (fusion["rrf_k"], fusion["sentence_mix"]) == (settings.rrf_k, settings.sentence_mix)
     assert len(result["latency_ms"]["naive"]["total"]) == 8
     misses = result["details"]["naive"]["misses"]
     assert misses["graded"] == 6 and misses["causes"]["correct"] == 1
