@@ -47,8 +47,8 @@ FUSION_SETTINGS = ("dense_weight", "sentence_mix", "sentence_weight", "keyword_w
 EVAL_COLLECTION = "kutip-eval"
 RETRIEVE_DEPTH = 100
 # HNSW ef_search of the eval's own index. At Chroma's 100 a depth-100 search (200 sentences) is
-# approximate, and two builds of one TyDi index disagreed on the top 200 sentences of 327 of
-# 402 questions (nDCG@10 0.9592 vs 0.9600); at 1000 the two builds rank identically.
+# approximate, and two builds of the TyDi index scored nDCG@10 0.9592 and 0.9600; at 1000 two
+# builds give identical metrics (docs/evaluation.md).
 EVAL_SEARCH_EF = 1000
 UNANSWERABLE_SHARE = 1 / 6  # BASELINES.md's 50 answerable + 10 unanswerable mix
 

@@ -50,9 +50,9 @@ class Settings:
     # Retrieval and answers
     retrieve_k: int = 12
     # HNSW ef_search of the Chroma collections: candidates the index explores per search. The
-    # chat's searches (20 chunks, 40 sentences) are near exact at Chroma's 100; the eval
-    # index raises it (eval.runner.EVAL_SEARCH_EF) because at 100 two builds of the same index
-    # returned different top-200 sentences for 327 of 402 TyDi questions (docs/evaluation.md).
+    # chat searches 20 chunks and 40 sentences deep, well inside Chroma's 100; the eval
+    # searches 200 deep, so its index raises it (eval.runner.EVAL_SEARCH_EF): at 100 two
+    # builds of one index ranked differently (docs/evaluation.md).
     search_ef: int = 100
     # Evidence: the best sentences that fit in evidence_tokens (0: exactly evidence_k), at
     # most evidence_k. A sentence inside the fused chunk of rank r scores chunk_bonus *
