@@ -74,10 +74,11 @@ class Settings:
     # facqa 69 vs 71 of 100; the 1.5B model leans on [1] (docs/evaluation.md).
     evidence_order: str = "rank"
     # Retrieval fusion (qa.retriever): the dense leg ranks chunks by their own cosine mixed
-    # with their best sentence's (sentence_mix), then weighted RRF with the sentence votes and
-    # BM25. From python -m eval.sweep on the five dev sets against the former 0 / 1 / 1 / 1 /
-    # k 60: nDCG@10 TyDi 0.959 -> 0.971 (naive 0.970), squad2 0.935 -> 0.940, facqa 0.922 ->
-    # 0.922, xling EN->ID 0.864 -> 0.873, ID->ID 0.909 -> 0.905 (docs/evaluation.md).
+    # with their best sentence's (sentence_mix), then weighted RRF with BM25 (and the
+    # sentence votes, 0 by default). From python -m eval.sweep on the five dev sets against
+    # the former 0 / 1 / 1 / 1 / k 60: nDCG@10 TyDi 0.959 -> 0.971 (naive 0.970), squad2
+    # 0.935 -> 0.940, facqa 0.922 -> 0.922, xling EN->ID 0.864 -> 0.873, ID->ID 0.909 ->
+    # 0.905 (docs/evaluation.md).
     dense_weight: float = 1.0
     sentence_mix: float = 0.5
     sentence_weight: float = 0.0

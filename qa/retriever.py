@@ -55,7 +55,8 @@ class Legs:
     """The three rankings for one query before fusion.
 
     Kept apart from the fusion so a weight sweep (``eval.sweep``) searches once per question
-    and re-fuses many times; ``sentence_chunks`` are the chunks the sentence hits vote for.
+    and re-fuses many times. ``sentence_chunk_scores`` holds, for each chunk that contains a
+    sentence hit, the best such hit's cosine, in the order of the sentence hits.
     """
 
     query: str
@@ -63,10 +64,13 @@ class Legs:
     vector: list[float]
     dense: list[Hit]
     sentences: list[Hit]
-    sentence_chunks: list[str]
     keyword: list[Hit]
-    # The best cosine of a sentence hit inside each of ``sentence_chunks``.
     sentence_chunk_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def sentence_chunks(self) -> list[str]:
+        """The chunks the sentence hits vote for, best hit first."""
+        return list(self.sentence_chunk_scores)
 
 
 def rank_articles(chunks: list[tuple[str, float]]) -> list[tuple[str, float]]:
@@ -117,7 +121,6 @@ def gather_legs(store: Store, query: str, depth: int, filters: Filters | None = 
         vector=vector,
         dense=store.dense_chunks(vector, depth, filters),
         sentences=sentences,
-        sentence_chunks=list(best),
         keyword=store.keyword_chunks(query, depth, filters),
         sentence_chunk_scores=best,
     )
