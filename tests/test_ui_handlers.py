@@ -18,7 +18,8 @@ from ui_fixtures import (
 )
 
 from kutip.errors import ConfigError
-from ui.app import Handlers, build_app, parse_auth
+from ui.app import build_app, parse_auth
+from ui.handlers import Handlers
 from ui.state import Session, Workspace
 
 

@@ -3,7 +3,8 @@
 ``build_app`` only wires components to handlers over injected services (store, assistant,
 ingestor factory), so tests can run the real page over fakes; ``launch`` builds the real
 library objects and serves them. All retrieval and answering happens in the library: the
-handlers here translate its events into HTML and keep the per-session conversation.
+handlers (:mod:`ui.handlers`) translate its events into HTML and keep the per-session
+conversation.
 
 Isolation between people on one server comes from three rules: the model-bound handler runs
 one at a time (``concurrency_id="answer"``, the model is shared), every handler catches its own
@@ -17,7 +18,6 @@ import ipaddress
 import logging
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,24 +26,22 @@ import gradio as gr
 
 from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
-from kutip.errors import ConfigError, KutipError
-from kutip.schema import Article
-from qa.types import AnswerEvent, EvidenceEvent, SecondLookEvent, TokenEvent
+from kutip.errors import ConfigError
 from ui import render
 from ui.assets import CSS, HEAD
+from ui.handlers import Handlers, sample_article_path
 from ui.state import (
     AssistantLike,
     CollectionOpener,
     IngestorFactory,
-    Services,
     Session,
     StoreLike,
-    Turn,
     Workspace,
 )
-from ui.uploads import human_size, session_folder, split_urls, stage_uploads
+from ui.uploads import human_size
 
 log = logging.getLogger("kutip.ui")
+
 
 FALLBACK_EXAMPLES = [
     "who denied ground troop plans?",
@@ -66,353 +64,6 @@ ANSWER_LANGUAGES = [
     ("English", "en"),
     ("Indonesian", "id"),
 ]
-
-AskOutputs = tuple[Any, Any, Any, Any, Session]
-
-
-def sample_article_path() -> Path | None:
-    """The bundled demo article, when the installed package ships one."""
-    try:
-        from kutip.demo import sample_article_path as find
-    except ImportError:
-        return None
-    path = Path(find())
-    return path if path.exists() else None
-
-
-def _fetch_articles(store: StoreLike, ids: Sequence[str]) -> dict[str, Article | None]:
-    """Articles for the cards; a failing lookup shows the sentence alone instead of failing."""
-    found: dict[str, Article | None] = {}
-    for aid in dict.fromkeys(ids):
-        try:
-            found[aid] = store.get_article(aid)
-        except Exception:  # a card without context beats a broken answer
-            log.exception("could not load article %s", aid)
-            found[aid] = None
-    return found
-
-
-def _panel(session: Session) -> str:
-    return render.render_panel([t.sources_html for t in session.turns if t.sources_html])
-
-
-def _streaming(
-    session: Session, panel: str | None = None, status: str | None = None
-) -> tuple[Any, ...]:
-    """One update while an answer streams: the chat redrawn; the sources panel and the status
-    line only when given (a skipped output costs the browser nothing per token)."""
-    return (
-        gr.skip(),
-        render.chat_messages(session.turns),
-        gr.skip() if panel is None else panel,
-        gr.skip() if status is None else render.render_status(status, "busy"),
-        session,
-    )
-
-
-def _refresh_sources(turn: Turn, turn_no: int, services: Services | None) -> None:
-    ids = [e.article_id for e in turn.evidence] + [c.article_id for c in turn.citations]
-    articles: Mapping[str, Article | None] = (
-        _fetch_articles(services.store, ids) if services else {}
-    )
-    turn.sources_html = render.render_turn_sources(turn, turn_no, articles)
-
-
-def _friendly(error: BaseException) -> str:
-    """The one line a user sees: library errors say it themselves, others name their type."""
-    if isinstance(error, KutipError):
-        return str(error)
-    return f"unexpected {type(error).__name__}; the details are in the server log"
-
-
-class Handlers:
-    """The event handlers, bound to one :class:`Workspace` (shared by all sessions)."""
-
-    def __init__(self, workspace: Workspace, settings: Settings, upload_dir: Path) -> None:
-        self.workspace = workspace
-        self.settings = settings
-        self.upload_dir = upload_dir
-
-    # -- chat ------------------------------------------------------------------------------
-    def ask(
-        self,
-        question: str,
-        collection: str,
-        use_llm: bool,
-        evidence_k: float,
-        answer_language: str,
-        session: Session,
-    ) -> Iterator[AskOutputs]:
-        """Stream one answer: evidence first, then tokens, then the checked answer.
-
-        Yields ``(question box, chatbot, sources panel, status, session)``. Every exception
-        ends up in this session's bubble; nothing propagates to Gradio, so the queue and the
-        other sessions carry on.
-        """
-        question = (question or "").strip()
-        if not question:
-            yield (
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                render.render_status("Type a question first."),
-                session,
-            )
-            return
-        session.stop_open_turns()  # a cancelled stream leaves its turn open: close it
-        history = session.history()
-        turn = Turn(question=question, collection=collection)
-        session.turns.append(turn)
-        turn_no = len(session.turns) - 1
-        services: Services | None = None
-        total: float | None = None
-        yield (
-            "",
-            render.chat_messages(session.turns),
-            _panel(session),
-            render.render_status("Searching the articles…", "busy"),
-            session,
-        )
-        try:
-            services = self.workspace.services(collection)
-            events = services.assistant.stream(
-                question,
-                history=history,
-                use_llm=bool(use_llm),
-                evidence_k=int(evidence_k) if evidence_k else None,
-                answer_language=answer_language or None,
-            )
-            for event in events:
-                if isinstance(event, TokenEvent):
-                    turn.answer += event.text
-                    yield _streaming(session)
-                elif isinstance(event, EvidenceEvent):
-                    turn.evidence = list(event.evidence)
-                    turn.standalone = event.standalone_question
-                    turn.retrieve_ms = event.retrieve_ms
-                    _refresh_sources(turn, turn_no, services)
-                    writer = "the local model is writing" if use_llm else "quoting the evidence"
-                    status = (
-                        f"Found {len(turn.evidence)} evidence sentences in "
-                        f"{render.fmt_ms(event.retrieve_ms)}; {writer}…"
-                    )
-                    yield _streaming(session, _panel(session), status)
-                elif isinstance(event, SecondLookEvent):
-                    # The streamed "NOT FOUND" was unsure: drop it while the model answers again.
-                    turn.answer = ""
-                    status = (
-                        f"The model was unsure the articles don't say it (p = "
-                        f"{event.probability:.2f}); asking it again…"
-                    )
-                    yield _streaming(session, status=status)
-                elif isinstance(event, AnswerEvent):
-                    answer = event.answer
-                    turn.answer = answer.answer
-                    turn.refused = answer.refused
-                    turn.citations = list(answer.citations)
-                    turn.evidence = list(answer.evidence) or turn.evidence
-                    turn.standalone = answer.standalone_question or turn.standalone
-                    turn.notes = list(answer.notes)
-                    turn.done = True
-                    total = (answer.timings_ms or {}).get("total")
-            if not turn.done:
-                raise KutipError("the answer stream ended without an answer")
-            status = "Answered" + (f" in {total / 1000:.1f} s" if total else "")
-            status_html = render.render_status(
-                "No answer in the articles" if turn.refused else status, "ok"
-            )
-        except Exception as error:  # must not escape into the shared queue
-            log.exception("question failed: %r", question)
-            turn.error = _friendly(error)
-            status_html = render.render_status(f"This question failed: {turn.error}", "error")
-        _refresh_sources(turn, turn_no, services)
-        yield ("", render.chat_messages(session.turns), _panel(session), status_html, session)
-
-    def stop(self, session: Session) -> tuple[Any, Any, Any, Session]:
-        """After Stop cancelled the stream: keep the partial answer, marked as stopped."""
-        if not session.stop_open_turns():
-            return gr.skip(), gr.skip(), gr.skip(), session
-        return (
-            render.chat_messages(session.turns),
-            _panel(session),
-            render.render_status("Stopped.", "info"),
-            session,
-        )
-
-    def new_conversation(self) -> tuple[list[dict[str, str]], str, str, Session]:
-        return [], render.EMPTY_PANEL, render.render_status(""), Session()
-
-    # -- articles --------------------------------------------------------------------------
-    def _article_outputs(
-        self, services: Services, select: str | None = None
-    ) -> tuple[str, Any, str]:
-        """``(table, dropdown, viewer)`` for the collection, keeping ``select`` if it exists."""
-        articles = list(services.store.list_articles())
-        choices = [render.article_choice(a) for a in articles]
-        ids = [a.id for a in articles]
-        value = select if select in ids else None
-        viewer = render.render_article_view(services.store.get_article(value) if value else None)
-        return (
-            render.render_article_table(articles),
-            gr.Dropdown(choices=choices, value=value),
-            viewer,
-        )
-
-    def list_articles(self, collection: str) -> tuple[str, Any, str]:
-        """Refresh the article list (page load, collection switch, the refresh button)."""
-        try:
-            return self._article_outputs(self.workspace.services(collection))
-        except Exception as error:
-            log.exception("listing articles failed")
-            return render.render_status(_friendly(error), "error"), gr.skip(), gr.skip()
-
-    def choose_collection(self, collection: str) -> tuple[Any, str, Any, str, str]:
-        """Switch (or create) the collection this session asks and manages."""
-        try:
-            services = self.workspace.services(collection)
-        except Exception as error:
-            return (
-                gr.Dropdown(
-                    choices=self.workspace.collections(), value=self.workspace.default_collection
-                ),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                render.render_status(_friendly(error), "error"),
-            )
-        table, pick, viewer = self._article_outputs(services)
-        return (
-            gr.Dropdown(choices=self.workspace.collections(), value=services.collection),
-            table,
-            pick,
-            viewer,
-            render.render_status(f"Collection: {services.collection}", "info"),
-        )
-
-    def on_load(self, collection: str) -> tuple[Any, str, Any, str]:
-        """Fresh collection choices and article list for each newly opened page."""
-        chooser = gr.Dropdown(choices=self.workspace.collections())
-        table, pick, viewer = self.list_articles(collection)
-        return chooser, table, pick, viewer
-
-    def show_article(self, article_id: str | None, collection: str) -> str:
-        try:
-            services = self.workspace.services(collection)
-            article = services.store.get_article(article_id) if article_id else None
-        except Exception as error:
-            log.exception("showing article failed")
-            return render.render_status(_friendly(error), "error")
-        return render.render_article_view(article)
-
-    def add_articles(
-        self,
-        files: list[str] | None,
-        urls: str,
-        collection: str,
-        request: gr.Request,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's injection idiom
-    ) -> tuple[Any, ...]:
-        """Stage uploads, ingest them with the URLs, report per input; never raises."""
-        folder = session_folder(self.upload_dir, getattr(request, "session_hash", None))
-        return self._ingest(
-            lambda: stage_uploads(files, folder, self.settings.max_input_bytes),
-            urls,
-            collection,
-            progress,
-        )
-
-    def add_sample(
-        self,
-        collection: str,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008
-    ) -> tuple[Any, ...]:
-        path = sample_article_path()
-        if path is None:
-            return (
-                render.render_status("No sample article is installed.", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
-        return self._ingest(lambda: _StagedPath([str(path)]), "", collection, progress)
-
-    def _ingest(
-        self, stage: Callable[[], Any], urls: str, collection: str, progress: gr.Progress
-    ) -> tuple[Any, ...]:
-        try:
-            services = self.workspace.services(collection)
-            staged = stage()
-            url_list, url_problems = split_urls(urls)
-            problems = [*staged.problems, *url_problems]
-            inputs = [*staged.paths, *url_list]
-            if not inputs:
-                message = "\n".join(problems) or "Choose files or paste article/feed URLs first."
-                return (
-                    render.render_status(message, "error"),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                )
-            progress(0.0, desc=f"Loading {len(inputs)} input(s)…")
-
-            def report_progress(done: int, total: int, label: str) -> None:
-                progress((done, max(total, 1)), desc=f"Stored {os.path.basename(label) or label}")
-
-            report = self.workspace.ingestor(collection).ingest(inputs, progress=report_progress)
-            failed = [str(e) for e in report.failed]
-            lines = [f"{services.collection}: {report.summary()}", *problems, *failed]
-            kind = "error" if (failed or problems) else "ok"
-            touched = [*report.added, *report.updated, *report.skipped]
-            select = touched[0] if touched else None
-            table, pick, viewer = self._article_outputs(services, select)
-            return (render.render_status("\n".join(lines), kind), table, pick, viewer, None, "")
-        except Exception as error:
-            log.exception("ingest failed")
-            return (
-                render.render_status(f"Adding articles failed: {_friendly(error)}", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
-
-    def delete_article(self, article_id: str | None, collection: str) -> tuple[Any, ...]:
-        if not article_id:
-            return (
-                render.render_status("Choose an article to delete.", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
-        try:
-            services = self.workspace.services(collection)
-            article = services.store.get_article(article_id)
-            deleted = services.store.delete_article(article_id)
-            title = article.title if article else article_id
-            message = f"Deleted “{title}”." if deleted else f"{article_id} was already gone."
-            table, pick, viewer = self._article_outputs(services)
-            return render.render_status(message, "ok"), table, pick, viewer
-        except Exception as error:
-            log.exception("delete failed")
-            return (
-                render.render_status(f"Delete failed: {_friendly(error)}", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
-
-
-class _StagedPath:
-    """A server-side path that needs no staging (the bundled sample)."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
-        self.problems: list[str] = []
 
 
 def build_app(
