@@ -85,6 +85,12 @@ def _friendly(error: BaseException) -> str:
     return f"unexpected {type(error).__name__}; the details are in the server log"
 
 
+def _failed(message: str, unchanged: int) -> tuple[Any, ...]:
+    """An error in the status line first, and the ``unchanged`` outputs after it left as they
+    are: a failed action must not blank the article list or the viewer."""
+    return (render.render_status(message, "error"), *(gr.skip() for _ in range(unchanged)))
+
+
 class Handlers:
     """The event handlers, bound to one :class:`Workspace` (shared by all sessions)."""
 
@@ -224,7 +230,7 @@ class Handlers:
             return self._article_outputs(self.workspace.services(collection))
         except Exception as error:
             log.exception("listing articles failed")
-            return render.render_status(_friendly(error), "error"), gr.skip(), gr.skip()
+            return _failed(_friendly(error), 2)
 
     def choose_collection(self, collection: str) -> tuple[Any, str, Any, str, str]:
         """Switch (or create) the collection this session asks and manages."""
@@ -288,14 +294,7 @@ class Handlers:
     ) -> tuple[Any, ...]:
         path = sample_article_path()
         if path is None:
-            return (
-                render.render_status("No sample article is installed.", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
+            return _failed("No sample article is installed.", 5)
         return self._ingest(lambda: _StagedPath([str(path)]), "", collection, progress)
 
     def _ingest(
@@ -309,14 +308,7 @@ class Handlers:
             inputs = [*staged.paths, *url_list]
             if not inputs:
                 message = "\n".join(problems) or "Choose files or paste article/feed URLs first."
-                return (
-                    render.render_status(message, "error"),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                    gr.skip(),
-                )
+                return _failed(message, 5)
             progress(0.0, desc=f"Loading {len(inputs)} input(s)…")
 
             def report_progress(done: int, total: int, label: str) -> None:
@@ -332,23 +324,11 @@ class Handlers:
             return (render.render_status("\n".join(lines), kind), table, pick, viewer, None, "")
         except Exception as error:
             log.exception("ingest failed")
-            return (
-                render.render_status(f"Adding articles failed: {_friendly(error)}", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
+            return _failed(f"Adding articles failed: {_friendly(error)}", 5)
 
     def delete_article(self, article_id: str | None, collection: str) -> tuple[Any, ...]:
         if not article_id:
-            return (
-                render.render_status("Choose an article to delete.", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
+            return _failed("Choose an article to delete.", 3)
         try:
             services = self.workspace.services(collection)
             article = services.store.get_article(article_id)
@@ -359,12 +339,7 @@ class Handlers:
             return render.render_status(message, "ok"), table, pick, viewer
         except Exception as error:
             log.exception("delete failed")
-            return (
-                render.render_status(f"Delete failed: {_friendly(error)}", "error"),
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
+            return _failed(f"Delete failed: {_friendly(error)}", 3)
 
 
 class _StagedPath:
