@@ -2,7 +2,8 @@
 
 A claim (one sentence of the answer) is supported by evidence sentence ``[n]`` when
 1. every number in the claim appears in the sentence (``2,000`` = ``2.000`` = ``2000``; a
-   decimal the model spaced out, ``32, 58``, also reads as ``32,58``),
+   decimal the model spaced out, ``32, 58``, also reads as ``32,58``; the sentence may spell
+   it out, ``4`` = ``empat`` = ``four``),
 2. the names in the claim that occur somewhere in the evidence occur in *this* sentence: a
    lone name must, of two or more at least half must (the 1.5B model adds an abbreviation
    or a capitalised common word, "(TPT)", "Provinsi", to right answers; names it translated,
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kutip.text.sentences import split_sentences
-from qa.facts import added_words, names_in, numbers_in
+from qa.facts import added_words, names_in, numbers_held, numbers_in
 from qa.quoting import in_source_words
 from qa.types import Evidence
 
@@ -199,7 +200,7 @@ def check_citations(
             n: int, numbers: set[str] = numbers, glued: set[str] = glued, names: set[str] = names
         ) -> bool:
             ev = by_n.get(n)
-            held = numbers_in(ev.text) if ev is not None else set()
+            held = numbers_held(ev.text) if ev is not None else set()
             if ev is None or not (numbers <= held or glued <= held):
                 return False
             words = names_in(ev.text) | {w.lower() for w in re.findall(r"\w+", ev.text)}

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from kutip.text.sentences import without_markers
-from qa.facts import added_words, names_in, numbers_in
+from qa.facts import added_words, names_in, numbers_held, numbers_in
 from qa.types import Evidence
 
 RESTATES = 0.6
@@ -37,7 +37,7 @@ def restates(claim: str, sentence: str, question: str = "") -> bool:
         return False
     held = {w.lower() for w in _WORD.findall(sentence)}
     asked = {w.lower() for w in _WORD.findall(question)}
-    if not numbers_in(claim) - numbers_in(question) <= numbers_in(sentence):
+    if not numbers_in(claim) - numbers_in(question) <= numbers_held(sentence):
         return False
     if not names_in(claim) - asked <= held | names_in(sentence):
         return False

@@ -25,7 +25,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from qa.facts import added_words, numbers_in
+from qa.facts import added_words, numbers_held, numbers_in
 from qa.prompt import NOT_FOUND
 from qa.types import Evidence
 
@@ -79,7 +79,7 @@ def says_something(reply: str, question: str, evidence: Sequence[Evidence]) -> b
     embedding test reads a claim with its question. A refusal says more than that.
     """
     text = " ".join(e.text for e in evidence)
-    if numbers_in(reply) & numbers_in(text):
+    if numbers_in(reply) & numbers_held(text):
         return True
     words = {w.lower() for w in re.findall(r"\w+", text)}
     return bool(added_words(reply, question) & words)

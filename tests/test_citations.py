@@ -3,6 +3,7 @@
 import numpy as np
 
 from qa.citations import check_citations, numbers_in, split_claims
+from qa.facts import numbers_held
 from qa.types import Evidence
 
 KIRBY = (
@@ -144,6 +145,29 @@ def test_split_claims_handles_marker_groups_and_trailing_markers():
 
 def test_numbers_normalise_separators():
     assert numbers_in("2.000 and 26.700 and 2,000") == {"2000", "26700"}
+
+
+def test_a_sentence_states_the_numbers_it_spells_out_in_english_or_indonesian():
+    assert numbers_held("Mesin Corliss menggunakan empat katup.") == {"4"}
+    assert numbers_held("dua belas orang dan dua puluh lima kapal") == {"12", "25"}
+    assert numbers_held("Twenty-five ships, seratus orang, 2.000 personel") == {"25", "100", "2000"}
+    # Only the sentence side reads words: a claim's "one of" asserts no figure.
+    assert numbers_in("one of the four") == set()
+
+
+def test_a_digit_in_the_claim_holds_against_the_number_the_sentence_spells():
+    valves = _ev(1, "Mesin Corliss menggunakan empat katup terpisah.")
+    other = _ev(2, "Mesin Corliss menggunakan katup geser.")
+
+    def check_valves(answer: str):
+        vectors = {1: np.array([1.0, 0.0]), 2: np.array([0.0, 1.0])}
+        return check_citations(
+            answer, [valves, other], vectors, lambda ts: [[0.95, 0.3] for _ in ts], floor=0.8
+        )
+
+    four = check_valves("Corliss used 4 valves [1].")
+    assert not four.refused and [e.text for e in four.cited] == [valves.text]
+    assert check_valves("Corliss used 5 valves [1].").refused
 
 
 def test_a_decimal_written_with_a_space_after_the_comma_is_the_same_number():
