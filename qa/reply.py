@@ -15,7 +15,9 @@ import numpy as np
 
 from kutip.config import Settings
 from kutip.store import Store
+from kutip.text.sentences import split_sentences
 from qa.citations import check_citations
+from qa.facts import added_words
 from qa.refusal import claims_beside_refusal, is_model_refusal
 from qa.types import Answer, Citation, Evidence
 
@@ -40,6 +42,10 @@ def settle(
             return
         answer.notes.append(f"the model gave up after citing claims; checking them: {claims}")
         raw = claims
+    pointed = _pointers_to_markers(raw, answer.standalone_question or answer.question)
+    if pointed != raw:
+        answer.notes.append(f"the model pointed at sentences instead of answering: {pointed}")
+        raw = pointed
     picked = _marker_only(raw, len(evidence))
     if len(picked) == 1:
         # The model pointed at a sentence without writing a claim (common with the 1.5B
@@ -144,6 +150,38 @@ def _distrust_distractor(
 
 
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# "... is found in sentence [1]", "terdapat pada kalimat [2]": the model naming its evidence.
+_POINTER = re.compile(r"\b(?:the\s+)?(?:sentences?|kalimat)\s*(?=\[\d)", re.IGNORECASE)
+_POINTER_WORDS = frozenset(
+    {"found", "reflected", "mentioned", "stated", "given", "shown", "described", "explained"}
+    | {"provided", "listed", "indicated", "seen", "terdapat", "disebutkan", "dijelaskan"}
+    | {"tercantum", "ditemukan", "dinyatakan", "lihat"}
+)
+
+
+def _pointers_to_markers(raw: str, question: str) -> str:
+    """The reply with each sentence that only points at evidence ("The type of law that
+    concerns the EU's governance structure is found in sentence [1].", "This is reflected in
+    sentence [2].") cut down to its markers.
+
+    Such a sentence claims nothing beyond its question, yet reads close to it, so the citation
+    check kept it as the answer (xling: for an unanswerable question, after removing the
+    claim before it). As markers it is what it means: a lone pick is quoted like ``[1]``, a
+    pointer after a claim cites that claim. A sentence that says something ("The answer is
+    'ya' from sentence [7]") keeps its words, only "sentence" dropped.
+    """
+    if not _POINTER.search(raw):
+        return raw
+    pieces = []
+    for start, end in split_sentences(raw):
+        piece = raw[start:end]
+        if _POINTER.search(piece):
+            piece = _POINTER.sub("", piece)
+            body = _MARKER_GROUP.sub(" ", piece)
+            if added_words(body, question) <= _POINTER_WORDS:
+                piece = " ".join(m.group(0) for m in _MARKER_GROUP.finditer(piece))
+        pieces.append(piece.strip())
+    return " ".join(p for p in pieces if p)
 
 
 def _marker_only(raw: str, n_evidence: int) -> list[int]:

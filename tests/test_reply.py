@@ -37,6 +37,25 @@ def test_a_number_answer_is_not_read_as_a_pick_of_sentences(settings, store):
     assert answer.answer != f"{answer.evidence[2].text} [1]"
 
 
+def test_a_reply_that_only_points_at_a_sentence_quotes_it(settings, store):
+    question = "What did Budi Santoso say about imports?"
+    reply = "What Budi Santoso did say about imports is found in sentence [2]."
+    answer = _assistant(settings, store, [reply], relevance_floor=0.0).ask(question)
+    assert not answer.refused
+    assert answer.answer == f"{answer.evidence[1].text} [1]"
+    assert any("pointed at sentences" in n for n in answer.notes)
+
+
+def test_a_pointer_after_a_claim_cites_the_claim_and_adds_nothing(settings, store):
+    question = "What did Budi Santoso say about imports?"
+    claim = "Budi Santoso said 2,000 tonnes of imports would arrive in March."
+    run = {"relevance_floor": 0.0, "citation_floor": 0.0}
+    pointed = _assistant(settings, store, [f"{claim} This is reflected in sentence [1]."], **run)
+    cited = _assistant(settings, store, [f"{claim} [1]"], **run)
+    answer = pointed.ask(question).answer
+    assert answer == cited.ask(question).answer and "reflected" not in answer
+
+
 def test_out_of_range_markers_only_is_a_refusal(settings, store):
     assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
     assert assistant.ask("What did Budi Santoso say about imports?").refused
