@@ -71,8 +71,12 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 # Read with its question it embeds close to the question's best sentence, and in another
 # language it shares no word with a right answer either ("Chemotaxis." over "Kemotaksis ..."),
 # so neither test tells it from an answer; it is no claim, whatever it cites.
+# A list the model left unfinished ("... the same size. [2], [3], and") leaves ", , and" as a
+# sentence: connectives alone are no claim either (squad2 showed it kept, cited to [2][3]).
 _FILLER = re.compile(
-    r"^(?:tentu(?:\s+saja)?|tentunya|baiklah|sure|of\s+course|certainly|okay)\W*$", re.IGNORECASE
+    r"^\W*(?:(?:tentu(?:\s+saja)?|tentunya|baiklah|sure|of\s+course|certainly|okay)\W*"
+    r"|(?:(?:and|or|dan|atau|serta)\W*)+)$",
+    re.IGNORECASE,
 )
 
 

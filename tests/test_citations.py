@@ -248,6 +248,20 @@ def test_an_interjection_is_no_claim_even_when_cited():
     assert check_citations("Tentu saja! [2]", EVIDENCE, VECS, fake_embed, **kwargs).refused
 
 
+def test_the_connective_left_by_an_unfinished_list_is_no_claim():
+    # squad2: "... remain the same size. [2], [3], and" kept ", , and [2][3]" as a claim.
+    kwargs = {"floor": 0.8, "question": "who denied the plans, Kirby?"}
+    result = check_citations(
+        "John Kirby denied the plans [2]. [1], [3], and",
+        EVIDENCE,
+        VECS,
+        lambda ts: [[0.9, 0.9, 0.9] for _ in ts],
+        **kwargs,
+    )
+    assert "and" not in result.answer.replace("denied the plans", "")
+    assert any("dropped filler" in n for n in result.notes)
+
+
 def test_an_uncited_claim_that_restates_the_question_may_take_a_citation_across_languages():
     # An English claim over Indonesian evidence shares no word with its sentence; restating the
     # question ("... who denied the plans") marks it as an answer, not filler.
