@@ -16,8 +16,8 @@ import numpy as np
 from kutip.config import Settings
 from kutip.store import Store
 from kutip.text.sentences import split_sentences
+from kutip.text.stopwords import STOPWORDS
 from qa.citations import check_citations
-from qa.facts import added_words
 from qa.refusal import claims_beside_refusal, is_model_refusal
 from qa.types import Answer, Citation, Evidence
 
@@ -150,37 +150,41 @@ def _distrust_distractor(
 
 
 _MARKER_GROUP = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-# "... is found in sentence [1]", "terdapat pada kalimat [2]": the model naming its evidence.
-_POINTER = re.compile(r"\b(?:the\s+)?(?:sentences?|kalimat)\s*(?=\[\d)", re.IGNORECASE)
-_POINTER_WORDS = frozenset(
-    {"found", "reflected", "mentioned", "stated", "given", "shown", "described", "explained"}
-    | {"provided", "listed", "indicated", "seen", "terdapat", "disebutkan", "dijelaskan"}
-    | {"tercantum", "ditemukan", "dinyatakan", "lihat"}
+# "... is found in sentence [1]", ", as stated in sentence [2]", "terdapat pada kalimat [3]":
+# the model naming its evidence, up to the marker.
+_POINTER = re.compile(
+    r",?\s*(?:(?:as\s+)?(?:(?:is|are|was|were|can\s+be)\s+)?"
+    r"(?:found|reflected|mentioned|stated|shown|given|described|explained|provided|listed"
+    r"|indicated|seen|terdapat|disebutkan|dijelaskan|tercantum|ditemukan|dinyatakan)\s+)?"
+    r"(?:(?:in|from|by|see|pada|di|dalam|dari|lihat)\s+)?(?:the\s+)?(?:sentences?|kalimat)\s*"
+    r"(?=\[\d)",
+    re.IGNORECASE,
 )
 
 
 def _pointers_to_markers(raw: str, question: str) -> str:
-    """The reply with each sentence that only points at evidence ("The type of law that
-    concerns the EU's governance structure is found in sentence [1].", "This is reflected in
-    sentence [2].") cut down to its markers.
+    """The reply with the model's pointers at its evidence ("... is found in sentence [1]")
+    cut down to their markers, and a sentence left saying nothing beyond its question cut
+    down to the markers alone.
 
-    Such a sentence claims nothing beyond its question, yet reads close to it, so the citation
-    check kept it as the answer (xling: for an unanswerable question, after removing the
-    claim before it). As markers it is what it means: a lone pick is quoted like ``[1]``, a
-    pointer after a claim cites that claim. A sentence that says something ("The answer is
-    'ya' from sentence [7]") keeps its words, only "sentence" dropped.
+    "The type of law that concerns the EU's governance structure is found in sentence [1]."
+    claims nothing, yet reads close to its question, so the citation check kept it as the
+    answer (xling); as ``[1]`` it is what it means, a pick, and is quoted. "This is reflected
+    in sentence [2]." after a claim becomes that claim's citation. A sentence with a word or
+    number of its own keeps it: "4% from sentence [2]." becomes "4% [2]."
     """
     if not _POINTER.search(raw):
         return raw
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
     pieces = []
     for start, end in split_sentences(raw):
         piece = raw[start:end]
         if _POINTER.search(piece):
-            piece = _POINTER.sub("", piece)
-            body = _MARKER_GROUP.sub(" ", piece)
-            if added_words(body, question) <= _POINTER_WORDS:
+            piece = _POINTER.sub(" ", piece)
+            words = {w.lower() for w in re.findall(r"\w+", _MARKER_GROUP.sub(" ", piece))}
+            if not words - asked - STOPWORDS:
                 piece = " ".join(m.group(0) for m in _MARKER_GROUP.finditer(piece))
-        pieces.append(piece.strip())
+        pieces.append(" ".join(piece.split()))
     return " ".join(p for p in pieces if p)
 
 

@@ -56,6 +56,16 @@ def test_a_pointer_after_a_claim_cites_the_claim_and_adds_nothing(settings, stor
     assert answer == cited.ask(question).answer and "reflected" not in answer
 
 
+def test_a_pointer_inside_an_answer_leaves_the_answer_and_its_marker(settings, store):
+    # "4% from sentence [2]." must keep its number: only the pointer goes.
+    question = "How many tonnes of rice imports did Budi Santoso announce?"
+    reply = "Budi Santoso announced 2,000 tonnes, as stated in sentence [1]."
+    run = {"relevance_floor": 0.0, "citation_floor": 0.0}
+    answer = _assistant(settings, store, [reply], **run).ask(question)
+    assert answer.answer == "Budi Santoso announced 2,000 tonnes [1]."
+    assert "2,000 tonnes" in answer.citations[0].text
+
+
 def test_out_of_range_markers_only_is_a_refusal(settings, store):
     assistant = _assistant(settings, store, ["[9]"], relevance_floor=0.0)
     assert assistant.ask("What did Budi Santoso say about imports?").refused
