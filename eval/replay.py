@@ -42,12 +42,13 @@ def _correct(row: dict[str, Any], answer: str, refused: bool) -> bool:
 def replay(
     dataset_path: str | Path, details_path: str | Path, settings: Settings
 ) -> dict[str, Any]:
-    """Recorded vs replayed: correct answers and refused unanswerable questions, with the rows
-    whose outcome changed."""
+    """Recorded vs replayed: correct answers, refused unanswerable questions and refused
+    answerable ones (false refusals), with the rows whose outcome changed."""
     rows = [r for r in read_details(details_path) if r.get("system", "kutip") == "kutip"]
     out: dict[str, Any] = {
         "rows": len(rows),
         "correct": [0, 0],
+        "false_refusals": [0, 0],
         "answerable": 0,
         "unanswerable_refused": [0, 0],
         "unanswerable": 0,
@@ -73,6 +74,8 @@ def replay(
                 out["answerable"] += 1
                 out["correct"][0] += before
                 out["correct"][1] += after
+                out["false_refusals"][0] += before_refused
+                out["false_refusals"][1] += after_refused
                 changed = before != after
             if changed:
                 out["changed"].append(
@@ -110,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     c, u = result["correct"], result["unanswerable_refused"]
     print(f"correct answers: recorded {c[0]}, replayed {c[1]} of {result['answerable']}")
     print(f"unanswerable refused: recorded {u[0]}, replayed {u[1]} of {result['unanswerable']}")
+    f = result["false_refusals"]
+    print(f"false refusals: recorded {f[0]}, replayed {f[1]} of {result['answerable']}")
     for change in result["changed"]:
         print(f"- {change['question']}\n    before: {change['before'][:160]}")
         print(f"    after:  {change['after'][:160]}")

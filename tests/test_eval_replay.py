@@ -72,6 +72,8 @@ def test_replay_counts_gains_and_losses_against_the_same_gold(make_settings, tmp
     result = replay(SQUAD, details, settings)
     assert result["rows"] == 4  # kutip's rows only
     assert result["answerable"] == 3 and result["correct"] == [1, 1]
+    # Refused answerable questions: the flood row answered now, the rice row refused now.
+    assert result["false_refusals"] == [2, 2]
     assert result["unanswerable"] == 1 and result["unanswerable_refused"] == [1, 1]
     changed = {c["question"]: c["after"] for c in result["changed"]}
     assert set(changed) == {ROWS[0]["question"], ROWS[1]["question"]}
@@ -84,7 +86,9 @@ def test_replay_command_prints_the_counts_and_names_a_bad_file(tmp_path, capsys,
     details = tmp_path / "d.jsonl"
     details.write_text(json.dumps(ROWS[3]) + "\n")
     assert main(["--dataset", str(SQUAD), str(details)]) == 0
-    assert "correct answers: recorded 0, replayed 0 of 1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "correct answers: recorded 0, replayed 0 of 1" in out
+    assert "false refusals: recorded 1, replayed 1 of 1" in out
     details.write_text("{broken\n")
     assert main(["--dataset", str(SQUAD), str(details)]) == 1
     assert "d.jsonl: line 1 is not JSON" in capsys.readouterr().err
