@@ -128,7 +128,9 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
 _TENS |= {"eighty": 80, "ninety": 90}
 _UNIT = "|".join(_UNITS)
 # "dua belas" = 12, "dua puluh lima" = 25, "twenty-five" = 25.
-_ID_COMPOUND = re.compile(rf"\b({_UNIT})\s+(belas|puluh)(?:\s+({_UNIT})\b)?", re.IGNORECASE)
+_ID_COMPOUND = re.compile(
+    rf"\b({_UNIT})\s+(belas|puluh)(?:(?<=puluh)\s+({_UNIT})\b)?", re.IGNORECASE
+)
 _EN_COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[- ]({_UNIT})\b", re.IGNORECASE)
 _WORD_NUMBER = re.compile(rf"\b({'|'.join(_WORDS)})\b", re.IGNORECASE)
 

@@ -150,6 +150,7 @@ def test_numbers_normalise_separators():
 def test_a_sentence_states_the_numbers_it_spells_out_in_english_or_indonesian():
     assert numbers_held("Mesin Corliss menggunakan empat katup.") == {"4"}
     assert numbers_held("dua belas orang dan dua puluh lima kapal") == {"12", "25"}
+    assert numbers_held("dua belas lima") == {"12", "5"}
     assert numbers_held("Twenty-five ships, seratus orang, 2.000 personel") == {"25", "100", "2000"}
     # Only the sentence side reads words: a claim's "one of" asserts no figure.
     assert numbers_in("one of the four") == set()
