@@ -169,6 +169,22 @@ def names_in(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
 
 
+_RUN = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z](?:\s+[A-Z][\w'’-]*[a-zA-Z])*")
+
+
+def name_runs(text: str) -> list[str]:
+    """Runs of consecutive names ("Bahasa Inggris Australia", "John Kirby"), each without a
+    leading sentence-opening function word ("Pada Oktober" is the name "Oktober")."""
+    runs = []
+    for run in _RUN.findall(text):
+        words = run.split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if words:
+            runs.append(" ".join(words))
+    return runs
+
+
 def added_words(claim: str, question: str) -> set[str]:
     """The claim's own content words: four letters or more, not a function word, not in the
     question. For "Warna pasir pada pantai Warmamedi ... adalah putih halus" asked as "Apakah

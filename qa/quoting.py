@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from kutip.text.sentences import without_markers
-from qa.facts import added_words, names_in, numbers_held, numbers_in
+from qa.facts import added_words, name_runs, names_in, numbers_held, numbers_in
 from qa.types import Evidence
 
 RESTATES = 0.6
@@ -41,10 +41,30 @@ def restates(claim: str, sentence: str, question: str = "") -> bool:
         return False
     if not names_in(claim) - asked <= held | names_in(sentence):
         return False
+    if not _phrases_held(claim, sentence, question):
+        return False
     own = added_words(claim, question)
     if 2 * len(own & held) < len(own):
         return False
     return len(words & (held | asked)) >= RESTATES * len(words)
+
+
+def _phrases_held(claim: str, sentence: str, question: str) -> bool:
+    """Whether each run of two or more names in ``claim`` ("Bahasa Inggris Australia") occurs
+    as one phrase in the sentence or the question.
+
+    Each of its words can occur apart ("bahasa Inggris ... penduduk Australia") while the
+    phrase, which is the answer, does not: shown as the sentence, the right reply to "what is
+    the majority language of Australia?" lost its "Australia" (TyDi).
+    """
+    where = (_flat(sentence), _flat(question))
+    return all(
+        any(_flat(run) in text for text in where) for run in name_runs(claim) if run.count(" ")
+    )
+
+
+def _flat(text: str) -> str:
+    return " " + " ".join(_WORD.findall(text.lower())) + " "
 
 
 def in_source_words(

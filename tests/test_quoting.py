@@ -100,3 +100,28 @@ def test_a_claim_that_restates_the_question_is_no_rewording_of_a_sentence_lackin
     # Most of the claim's words are the question's; its answer, "putih halus", is not in TURTLES.
     assert not restates(claim, TURTLES, question)
     assert restates(claim, BEACH, question)
+
+
+AUSTRALIA = (
+    "Menurut hasil cacah jiwa tahun 2016, hanya bahasa Inggris yang menjadi satu-satunya bahasa "
+    "yang paling ramai dipergunakan dengan kisaran hampir 70% dari penduduk Australia seluruhnya."
+)
+
+
+def test_a_name_phrase_the_sentence_only_holds_word_by_word_keeps_the_models_words():
+    question = "Apa bahasa mayoritas penduduk Australia ?"
+    # Every word is in the sentence or the question, but the answer is the phrase: shown as the
+    # sentence, "Bahasa Inggris Australia" would become a plain "bahasa Inggris" (TyDi).
+    claim = "Bahasa Inggris Australia adalah bahasa mayoritas penduduk Australia."
+    assert not restates(claim, AUSTRALIA, question)
+    assert in_source_words(claim, [_ev(AUSTRALIA)], "id", question) is None
+    # The phrase the sentence does hold, in any case, is still quoted.
+    claim = "Bahasa Inggris adalah bahasa yang paling ramai dipergunakan penduduk Australia."
+    assert restates(claim, AUSTRALIA, question)
+
+
+def test_name_runs_skip_a_sentence_opening_function_word():
+    from qa.facts import name_runs
+
+    text = "Pada Oktober, Juru Bicara John Kirby membantah. The White House said"
+    assert name_runs(text) == ["Oktober", "Juru Bicara John Kirby", "White House"]
