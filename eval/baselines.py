@@ -27,6 +27,7 @@ from kutip.config import Settings
 from kutip.store import Store
 from kutip.text.tokens import count_tokens
 from qa.assistant import Assistant
+from qa.evidence import Scored
 from qa.refusal import is_model_refusal
 from qa.retriever import search
 
@@ -72,11 +73,14 @@ class SystemRetrieval:
     """Ranked article ids (passage metrics) and the units the answerer would read.
 
     ``handed`` is ``None`` for a system that has no answerer (evidence hit does not apply).
+    ``stages``: the sentences kutip scored and those left after its focus, in that order, so
+    the runner can tell where a missing evidence sentence was lost (``eval.evidence``).
     """
 
     articles: list[str]
     handed: list[Unit] | None
     ms: float
+    stages: tuple[list[Unit], list[Unit]] | None = None
 
 
 @dataclass
@@ -131,7 +135,8 @@ class KutipSystem:
         if k > len(ranked.chunks):
             ranked = search(self.store, self.settings, question, k=k)
         handed = [Unit(e.article_id, e.start, e.end) for e in found.evidence]
-        return SystemRetrieval([aid for aid, _ in ranked.articles], handed, ms)
+        stages = (_units(found.candidates), _units(found.focused))
+        return SystemRetrieval([aid for aid, _ in ranked.articles], handed, ms, stages)
 
     def answer(self, question: str) -> SystemAnswer:
         ans = self.assistant.ask(question, use_llm=self.use_llm)
@@ -148,6 +153,10 @@ class KutipSystem:
 
     def close(self) -> None:
         pass
+
+
+def _units(scored: Sequence[Scored]) -> list[Unit]:
+    return [Unit(s.article.id, s.sentence.start, s.sentence.end) for s in scored]
 
 
 def _tokens(text: str) -> list[str]:

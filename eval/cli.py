@@ -87,7 +87,7 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.report import format_significance, format_table, write_report
+    from eval.report import format_lost, format_significance, format_table, write_report
     from eval.runner import run_eval
 
     result = run_eval(
@@ -108,6 +108,8 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         write_details(rows, args.details)
     print(f"{result['dataset']}: {result['dataset_info']['retrieval_questions']} questions")
     print(format_table(result))
+    if lost := format_lost(result):
+        print(lost)
     if result["significance"]:
         print()
         print(format_significance(result))

@@ -99,6 +99,7 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         "articles of the top 100 chunks for kutip and naive, the top 100 passages for bm25.",
         "",
         *_handed_lines(result),
+        *_lost_lines(result),
         *_miss_lines(result),
     ]
     if result.get("significance"):
@@ -124,6 +125,22 @@ def _handed_lines(result: dict[str, Any]) -> list[str]:
         if d.get("evidence_hit_handed") is not None
     ]
     return ["Evidence anywhere in the handed units:", "", *rows, ""] if rows else []
+
+
+def format_lost(result: dict[str, Any]) -> str:
+    """Where kutip lost the evidence sentences it did not hand over, as one line ("" when it
+    lost none): each step has its own setting to try (``eval.evidence``)."""
+    lost = result.get("details", {}).get("kutip", {}).get("evidence_lost")
+    if not lost or not any(lost.values()):
+        return ""
+    steps = ", ".join(f"{step} {n}" for step, n in lost.items())
+    total = sum(lost.values())
+    return f"kutip lost the evidence sentence of {total} question{'s' * (total != 1)}: {steps}"
+
+
+def _lost_lines(result: dict[str, Any]) -> list[str]:
+    line = format_lost(result)
+    return [line, ""] if line else []
 
 
 def _distractor_lines(result: dict[str, Any]) -> list[str]:

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics as M
-from eval.baselines import System, SystemAnswer, Unit, make_systems
+from eval.baselines import System, SystemAnswer, make_systems
 from eval.datasets import EvalSet, Question, load_dataset
+from eval.evidence import STEPS, holds_evidence, lost_at
 from eval.failures import summarize
 from eval.targets import Resolver, Target
 from kutip.config import Settings
@@ -353,6 +354,8 @@ def _run_system(
     hits: dict[int, list[bool]] = {1: [], 5: []}
     hit_all: list[bool] = []  # anywhere in what is handed over (kutip hands up to 10 sentences)
     handed_sizes: list[int] = []
+    lost = dict.fromkeys(STEPS, 0)  # kutip only: where a missing evidence sentence was lost
+    staged = False
     retrieve_ms: list[float] = []
     bar = progress_bar(progress, len(retrieval_qs), f"{system.name}: retrieval", "q")
     try:
@@ -367,6 +370,11 @@ def _run_system(
                     hits[k].append(M.hit_at_k(flags, k))
                 hit_all.append(any(flags))
                 handed_sizes.append(len(flags))
+                if result.stages is not None:
+                    staged = True
+                    step = lost_at(result.handed, *result.stages, target)
+                    if step is not None:
+                        lost[step] += 1
             bar.update()
     finally:
         bar.close()
@@ -380,6 +388,7 @@ def _run_system(
         "evidence_questions": len(hits[1]),
         "evidence_hit_handed": M.mean(hit_all),
         "handed_units_mean": M.mean(handed_sizes),
+        "evidence_lost": lost if staged else None,
         "retrieve_ms_p50": M.percentile(retrieve_ms, 50),
         "retrieve_ms_p95": M.percentile(retrieve_ms, 95),
     }
@@ -404,15 +413,6 @@ def _answer_all(system: System, sample: list[Question], progress: bool) -> list[
     finally:
         bar.close()
     return replies
-
-
-def holds_evidence(unit: Unit, target: Target) -> bool:
-    """A handed unit holds the evidence if it contains a whole evidence sentence, or the whole
-    answer span when a chunk boundary cut that sentence (the answerer could still read it)."""
-    return any(
-        aid == unit.article_id and unit.start <= start and end <= unit.end
-        for aid, start, end in (*target.ranges, *target.spans)
-    )
 
 
 def answer_metrics(

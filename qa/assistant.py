@@ -14,7 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kutip.config import Settings
@@ -22,7 +22,14 @@ from kutip.schema import Filters
 from kutip.store import Store
 from kutip.text.lang import detect_language
 from kutip.text.tokens import count_tokens
-from qa.evidence import focus, in_document_order, score_candidates, select, to_evidence
+from qa.evidence import (
+    Scored,
+    focus,
+    in_document_order,
+    score_candidates,
+    select,
+    to_evidence,
+)
 from qa.prompt import answer_messages, rewrite_messages, system_prefix
 from qa.refusal import refusal_text
 from qa.reply import quote, settle
@@ -61,6 +68,10 @@ class EvidenceSet:
     top_similarity: float
     best: int = 0
     """Where the best-ranked sentence sits in ``evidence`` (not first in document order)."""
+    candidates: list[Scored] = field(default_factory=list)
+    """Every sentence scored, best first, and those left after ``evidence_focus``: what the
+    evaluation reads to tell at which step a missing evidence sentence was lost."""
+    focused: list[Scored] = field(default_factory=list)
 
 
 class Assistant:
@@ -106,17 +117,17 @@ class Assistant:
         """Fused chunk ranking and the top evidence sentences for ``question``."""
         retrieval = search(self.store, self.settings, question, k=k, filters=filters)
         settings = self.settings
-        scored = score_candidates(
+        candidates = score_candidates(
             self.store, retrieval, bonus=settings.chunk_bonus, decay=settings.chunk_bonus_decay
         )
-        scored = focus(scored, settings.evidence_focus)
-        chosen = select(scored, evidence_k or settings.evidence_k, settings.evidence_tokens)
+        focused = focus(candidates, settings.evidence_focus)
+        chosen = select(focused, evidence_k or settings.evidence_k, settings.evidence_tokens)
         top = chosen[0].similarity if chosen else 0.0
         ranked_first = chosen[0] if chosen else None
         if settings.evidence_order == "document":
             chosen = in_document_order(chosen)
         best = chosen.index(ranked_first) if ranked_first else 0
-        return EvidenceSet(retrieval, to_evidence(chosen), top, best)
+        return EvidenceSet(retrieval, to_evidence(chosen), top, best, candidates, focused)
 
     # -- follow-ups -------------------------------------------------------------------------
     def standalone_question(

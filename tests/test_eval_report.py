@@ -33,7 +33,11 @@ def _result() -> dict:
         },
         "config": {"seed": 0, "embedding": "hash", "llm": "none"},
         "details": {
-            "kutip": {"evidence_hit_handed": 0.875, "handed_units_mean": 7.25},
+            "kutip": {
+                "evidence_hit_handed": 0.875,
+                "handed_units_mean": 7.25,
+                "evidence_lost": {"not retrieved": 0, "dropped by focus": 1},
+            },
             "bm25": {"evidence_hit_handed": None},
         },
     }
@@ -58,6 +62,8 @@ def test_write_report(tmp_path):
     assert text.startswith("# kutip eval: tiny")
     assert "| ndcg@10" in text and "kutip vs bm25" in text
     assert "- kutip: 0.875 of questions, 7.2 units handed" in text and "- bm25" not in text
+    lost = "kutip lost the evidence sentence of 1 question: not retrieved 0, dropped by focus 1"
+    assert lost in text
     assert "![metrics](metrics.png)" in text and "![latency](latency.png)" in text
     for name in ("metrics.png", "latency.png"):
         data = (tmp_path / "out" / name).read_bytes()

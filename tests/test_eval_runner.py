@@ -10,13 +10,13 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from eval.baselines import Cited, SystemAnswer, Unit
+from eval.baselines import Cited, SystemAnswer
 from eval.datasets import Question, load_squad
+from eval.evidence import STEPS
 from eval.runner import (
     EVAL_SEARCH_EF,
     SYSTEM_METRICS,
     answer_metrics,
-    holds_evidence,
     run_eval,
     sample_questions,
 )
@@ -66,6 +66,12 @@ def test_run_eval_squad_without_llm(make_settings):
     assert details["kutip"]["evidence_hit_handed"] >= kutip["evidence_hit@5"]
     assert details["naive"]["handed_units_mean"] <= 4
     assert details["bm25"]["evidence_hit_handed"] is None  # no answerer, nothing handed
+    # Every question whose evidence kutip did not hand over is lost at exactly one step.
+    lost = details["kutip"]["evidence_lost"]
+    assert list(lost) == list(STEPS)
+    missed = (1 - details["kutip"]["evidence_hit_handed"]) * info["evidence_questions"]
+    assert sum(lost.values()) == round(missed)
+    assert details["naive"]["evidence_lost"] is None  # whole chunks: no selection steps
     # Floor 0: the extractive mode never refuses, and always cites.
     assert kutip["false_refusal_rate"] == 0.0 and kutip["refusal_accuracy"] == 0.0
     assert set(result["significance"]) == {"bm25", "naive"}
@@ -77,6 +83,19 @@ def test_run_eval_squad_without_llm(make_settings):
     assert again["index"]["embedding_cache"]["misses"] == 0  # a rerun only looks vectors up
     assert set(again["systems"]) == {"kutip"} and again["significance"] == {}
     assert again["systems"]["kutip"]["ndcg@10"] == pytest.approx(kutip["ndcg@10"])
+
+
+def test_a_one_sentence_budget_loses_evidence_over_the_budget(make_settings):
+    # One sentence handed: a question whose best-scored sentence is not its evidence loses it
+    # to the budget, and the report says so, where the default budget loses none.
+    settings = make_settings(relevance_floor=0.0, evidence_k=1, evidence_tokens=0)
+    result = run_eval(SQUAD, settings, answers=0, baselines=(), progress=False)
+    details = result["details"]["kutip"]
+    lost = details["evidence_lost"]
+    assert lost["over the budget"] >= 1
+    assert details["handed_units_mean"] == 1
+    roomy = run_eval(SQUAD, make_settings(), answers=0, baselines=(), progress=False)
+    assert roomy["details"]["kutip"]["evidence_lost"]["over the budget"] == 0
 
 
 def test_run_eval_with_a_chat_model(make_settings):
@@ -203,15 +222,6 @@ def test_sample_questions_mixes_and_is_seeded():
     assert len(only) == 3 and not any(q.impossible for q in only)
 
 
-def test_holds_evidence_whole_sentence_or_answer_span():
-    target = Target(ranges=[("a", 100, 200)], spans=[("a", 150, 160)])
-    assert holds_evidence(Unit("a", 100, 200), target)  # the sentence itself
-    assert holds_evidence(Unit("a", 0, 1000), target)  # a chunk around it
-    assert holds_evidence(Unit("a", 140, 170), target)  # chunk cut the sentence, not the answer
-    assert not holds_evidence(Unit("a", 155, 300), target)  # the answer is cut
-    assert not holds_evidence(Unit("b", 0, 1000), target)  # another article
-
-
 def test_answer_metrics_by_hand():
     ev = {("a", 1)}
     sample = [_q("q1"), _q("q2"), _q("q3"), _q("u1", impossible=True), _q("u2", impossible=True)]
@@ -259,9 +269,13 @@ def test_answer_metrics_by_hand():
 
 
 @pytest.mark.slow
-def test_kutip_eval_command_end_to_end(tmp_path):
+def test_kutip_eval_command_end_to_end(tmp_path, monkeypatch, capsys):
     """The CLI path CI runs: ranx metrics, JSON file, Markdown report with plots."""
     from cli.main import main
+
+    # One sentence handed, so some evidence is lost and the table is followed by where.
+    monkeypatch.setenv("KUTIP_EVIDENCE_K", "1")
+    monkeypatch.setenv("KUTIP_EVIDENCE_TOKENS", "0")
 
     out, report = tmp_path / "out.json", tmp_path / "report"
     details = tmp_path / "details.jsonl"
@@ -294,6 +308,10 @@ def test_kutip_eval_command_end_to_end(tmp_path):
     assert code == 0
     result = json.loads(out.read_text())
     assert "per_question" not in result["details"]["kutip"]  # the dataset stays out of JSON
+    lost = result["details"]["kutip"]["evidence_lost"]
+    printed = capsys.readouterr().out
+    assert f"kutip lost the evidence sentence of {sum(lost.values())} question" in printed
+    assert f"over the budget {lost['over the budget']}" in printed
     rows = [json.loads(line) for line in details.read_text().splitlines()]
     assert len(rows) == 4 and {r["system"] for r in rows} == {"kutip"}
     assert all(r["answer"] and r["question"] for r in rows)
