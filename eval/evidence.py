@@ -13,9 +13,9 @@ prompt" has four causes, and each is answered by a different setting:
 - ``over the budget``: it survived the focus but ranked below what fits in
   ``evidence_tokens`` and ``evidence_k``.
 
-On TyDi at archive scale this split showed that widening what is scored (every sentence of
-the top articles) would have gained 2 of 402 questions, while 28 were lost before scoring
-(docs/evaluation.md), so the settings to try are the retrieval ones.
+On TyDi at archive scale, 28 of the 47 questions whose sentence was not handed over were lost
+before any of it was scored (docs/evaluation.md), so the settings to try there are the
+retrieval ones, not the budget.
 """
 
 from __future__ import annotations
