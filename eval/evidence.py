@@ -38,11 +38,11 @@ def holds_evidence(unit: Unit, target: Target) -> bool:
 
 
 def lost_at(
-    handed: Sequence[Unit], candidates: Sequence[Unit], focused: Sequence[Unit], target: Target
+    handed: bool, candidates: Sequence[Unit], focused: Sequence[Unit], target: Target
 ) -> str | None:
     """The step (one of :data:`STEPS`) where the evidence left kutip's selection, or ``None``
-    when a handed unit holds it."""
-    if any(holds_evidence(u, target) for u in handed):
+    when it was handed over (``handed``: the runner has already judged the handed units)."""
+    if handed:
         return None
     if any(holds_evidence(u, target) for u in focused):
         return "over the budget"

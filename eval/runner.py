@@ -372,7 +372,7 @@ def _run_system(
                 handed_sizes.append(len(flags))
                 if result.stages is not None:
                     staged = True
-                    step = lost_at(result.handed, *result.stages, target)
+                    step = lost_at(any(flags), *result.stages, target)
                     if step is not None:
                         lost[step] += 1
             bar.update()

@@ -14,7 +14,8 @@ import re
 from kutip.text.stopwords import STOPWORDS
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NAME = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z]")
+_NAME_WORD = r"[A-Z][\w'’-]*[a-zA-Z]"
+_NAME = re.compile(rf"\b{_NAME_WORD}")
 _NOT_NAMES = frozenset(
     [
         "The",
@@ -169,7 +170,7 @@ def names_in(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text) if m not in _NOT_NAMES}
 
 
-_RUN = re.compile(r"\b[A-Z][\w'’-]*[a-zA-Z](?:\s+[A-Z][\w'’-]*[a-zA-Z])*")
+_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
 
 
 def name_runs(text: str) -> list[str]:

@@ -18,13 +18,13 @@ def test_lost_at_names_the_first_step_without_the_evidence():
     target = Target(qrels={"a": 1}, ranges=[("a", 100, 200)])
     gold, same_article, other = Unit("a", 100, 200), Unit("a", 0, 99), Unit("b", 0, 50)
     # Handed: nothing was lost.
-    assert lost_at([gold], [gold, other], [gold], target) is None
+    assert lost_at(True, [gold, other], [gold], target) is None
     # Scored and kept by the focus, but not handed: the budget (or evidence_k) cut it.
-    assert lost_at([other], [gold, other], [gold, other], target) == "over the budget"
+    assert lost_at(False, [gold, other], [gold, other], target) == "over the budget"
     # Scored, then dropped with its article by the focus.
-    assert lost_at([other], [other, gold], [other], target) == "dropped by focus"
+    assert lost_at(False, [other, gold], [other], target) == "dropped by focus"
     # Its article was scored, the sentence itself never was.
-    assert lost_at([other], [other, same_article], [other], target) == "not a candidate"
+    assert lost_at(False, [other, same_article], [other], target) == "not a candidate"
     # Nothing of its article was scored.
-    assert lost_at([other], [other], [other], target) == "not retrieved"
+    assert lost_at(False, [other], [other], target) == "not retrieved"
     assert set(STEPS) == {"not retrieved", "not a candidate", "dropped by focus", "over the budget"}
