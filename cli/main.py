@@ -104,7 +104,7 @@ def _filters(args: argparse.Namespace) -> Any:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.assistant import Assistant
-    from qa.types import AnswerEvent, EvidenceEvent, SecondLookEvent, TokenEvent
+    from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 
     settings = _settings(args, evidence_k=args.evidence_k, evidence_tokens=args.evidence_tokens)
     store = _open(settings)
@@ -121,11 +121,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             )
         elif isinstance(event, TokenEvent) and live:
             print(event.text, end="", file=sys.stderr, flush=True)
-        elif isinstance(event, SecondLookEvent) and live:
-            print(
-                f"\n[unsure NOT FOUND (p = {event.probability:.2f}): asking the model again]",
-                file=sys.stderr,
-            )
+        elif isinstance(event, ReadingEvent) and live:
+            print(f"[reading [{event.n}]]", file=sys.stderr)
         elif isinstance(event, AnswerEvent):
             final = event.answer
     assert final is not None

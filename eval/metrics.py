@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from kutip.text.sentences import split_sentences
+
 RETRIEVAL_METRICS = ("ndcg@10", "recall@1", "recall@5", "recall@10", "recall@100", "mrr@10")
 
 _ARTICLES = frozenset({"a", "an", "the"})
@@ -88,6 +90,28 @@ def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 # --- citations -------------------------------------------------------------------------------
 
 
+_CLAIM_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_ENUMERATOR = re.compile(r"^\d{1,2}[.)]\s+(?=\S)")
+
+
+def split_claims(answer: str) -> list[tuple[str, list[int]]]:
+    """Answer sentences without markers, each with the numbers it cited (in order); a lone
+    ``[2]`` after a full stop belongs to the claim before it."""
+    claims: list[tuple[str, list[int]]] = []
+    for start, end in split_sentences(answer):
+        piece = answer[start:end]
+        cited = [
+            int(n) for m in _CLAIM_MARKER.finditer(piece) for n in re.split(r"[,;]", m.group(1))
+        ]
+        text = _ENUMERATOR.sub("", _CLAIM_MARKER.sub("", piece).strip())
+        if not re.search(r"\w", text):
+            if claims:
+                claims[-1][1].extend(cited)
+            continue
+        claims.append((text, cited))
+    return claims
+
+
 def claims_supported(answer: str, supporting: set[int], cited: set[int]) -> bool:
     """Whether every claim (answer sentence, split as kutip's citation check splits it) carries
     at least one marker that ``supporting`` holds.
@@ -95,8 +119,6 @@ def claims_supported(answer: str, supporting: set[int], cited: set[int]) -> bool
     ``cited`` are the numbers the answer's citations use: an answer whose text has no marker at
     all but which has citations and a single claim counts its citations for that claim.
     """
-    from qa.citations import split_claims
-
     claims = split_claims(answer)
     if not claims:
         return False

@@ -86,18 +86,14 @@ class Settings:
     keyword_weight_crosslingual: float = 0.0
     rrf_k: int = 20
     relevance_floor: float = 0.77
-    citation_floor: float = 0.80
-    # A model's NOT FOUND stands only if it gave NOT at least this first-token probability;
-    # below it the model answers again without that option (qa.second_look; 0 is off). 0.3
-    # from the recorded refusals of squad2 and xling (python -m eval.refusals): 5 more right
-    # answers, no unanswerable question answered (docs/evaluation.md).
-    refusal_confidence: float = 0.3
-    # A reply whose citations all lie in other articles than the best-ranked sentence's, each
-    # scored at least this far below it, took a distractor: the best-ranked sentence is quoted
-    # instead (qa.assistant; 1 is off). On the recorded replies (python -m eval.replay), off ->
-    # 0.02: facqa 76 -> 81 of 100, TyDi 63 -> 66, squad2 69 -> 69 of 83; 0.01 and 0.05 are
-    # within one answer of 0.02 on each (docs/evaluation.md).
-    distractor_margin: float = 0.02
+    # The answer step (qa.assistant): the best pieces read one at a time, at most read_pieces
+    # of them; a piece answers when bias + w_yes*p_yes + w_copy*(1 - p_not_found) +
+    # w_sim*similarity >= 0 (qa.decide), and a judgment below judge_skip_below is not worth
+    # the copy call. The weights are the grid fit of `python -m eval.decide fit` on 60 xling
+    # and 36 idk-mrc questions (answerable and not), checked on squad2 (docs/evaluation.md).
+    read_pieces: int = 3
+    decision_weights: tuple[float, float, float, float] = (-1.3, 0.5, 0.25, 1.0)
+    judge_skip_below: float = 0.2
     answer_language: str = "auto"
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -136,8 +132,9 @@ _ENV = {
     "sentence_mix": "KUTIP_SENTENCE_MIX",
     "search_ef": "KUTIP_SEARCH_EF",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
-    "refusal_confidence": "KUTIP_REFUSAL_CONFIDENCE",
-    "distractor_margin": "KUTIP_DISTRACTOR_MARGIN",
+    "read_pieces": "KUTIP_READ_PIECES",
+    "decision_weights": "KUTIP_DECISION_WEIGHTS",
+    "judge_skip_below": "KUTIP_JUDGE_SKIP_BELOW",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
 }
@@ -155,14 +152,18 @@ def load_settings(**overrides: Any) -> Settings:
             continue
         kind = str(types[name])
         try:
-            if kind.startswith("int"):
+            if kind.startswith("tuple"):
+                env_values[name] = tuple(float(x) for x in raw.split(","))
+            elif kind.startswith("int"):
                 env_values[name] = int(raw)
             elif kind.startswith("float"):
                 env_values[name] = float(raw)
             else:
                 env_values[name] = raw
         except ValueError as exc:
-            raise ConfigError(f"{var}={raw!r}: expected a number") from exc
+            raise ConfigError(
+                f"{var}={raw!r}: expected a number (or numbers, comma-separated)"
+            ) from exc
     settings = base.with_overrides(**env_values).with_overrides(**overrides)
     _validate(settings)
     return settings
@@ -199,10 +200,10 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             f"evidence_order {settings.evidence_order!r}: expected 'rank' or 'document'"
         )
-    if not 0 <= settings.refusal_confidence <= 1:
-        raise ConfigError("refusal_confidence must be in [0, 1] (0: trust every NOT FOUND)")
-    if not 0 <= settings.distractor_margin <= 1:
-        raise ConfigError("distractor_margin must be in [0, 1] (1: off)")
+    if settings.read_pieces < 1:
+        raise ConfigError("read_pieces must be at least 1")
+    if len(settings.decision_weights) != 4:
+        raise ConfigError("decision_weights are four numbers: bias, w_yes, w_copy, w_sim")
     weights = (settings.dense_weight, settings.sentence_weight, settings.keyword_weight)
     if min(*weights, settings.keyword_weight_crosslingual) < 0:
         raise ConfigError("the fusion weights (dense, sentence, keyword) must be 0 or more")

@@ -1,11 +1,17 @@
-"""The question-answering API every front uses: retrieve, select evidence, answer, check.
+"""The question-answering API every front uses: retrieve, read, decide, phrase, check.
 
 ``Assistant.stream`` yields an :class:`~qa.types.EvidenceEvent` as soon as retrieval is done
-(before the model reads a token), then :class:`~qa.types.TokenEvent` pieces, then one
-:class:`~qa.types.AnswerEvent` with the checked answer. ``ask`` is the same, collected.
+(before the model reads a token), then :class:`~qa.types.TokenEvent` pieces of the answer,
+then one :class:`~qa.types.AnswerEvent` with the checked answer. ``ask`` is the same, collected.
 
-Refusals do not depend on the model's cooperation: below the relevance floor the model is not
-even called, and an answer whose claims no evidence supports becomes a refusal.
+This module only wires the components, each in its own file with declared inputs and outputs:
+:mod:`qa.retriever` and :mod:`qa.evidence` (the ranked sentences), :mod:`qa.read` (the model's
+judgment and copy on one piece at a time, best-ranked first), :mod:`qa.decide` (answer or not,
+from the model's probabilities and the retrieval score), :mod:`qa.check` (the copy is the
+sentence's own words; the phrasing keeps its numbers, names and language) and :mod:`qa.phrase`
+(the copy in the reader's language). The first piece that answers ends the reading; when none
+does, the reply is a refusal that still carries the sentences it read, "related, but not an
+answer". Below the relevance floor the model is not even called.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from kutip.config import Settings
 from kutip.schema import Filters
 from kutip.store import Store
 from kutip.text.lang import detect_language
-from kutip.text.tokens import count_tokens
+from qa.check import copied_from, echoes_question
+from qa.decide import Decider, Signals
 from qa.evidence import (
     Scored,
     focus,
@@ -30,23 +37,19 @@ from qa.evidence import (
     select,
     to_evidence,
 )
-from qa.prompt import answer_messages, rewrite_messages, system_prefix
+from qa.phrase import Phraser, finish
+from qa.prompt import rewrite_messages, warm_prefix
+from qa.read import Copy, Piece, Reader, pieces
 from qa.refusal import refusal_text
-from qa.reply import quote, settle
 from qa.retriever import Retrieval, search
-from qa.second_look import (
-    ASKED_AGAIN,
-    answer_without_not_found,
-    is_bare_not_found,
-    not_found_probability,
-)
 from qa.types import (
     Answer,
     AnswerEvent,
+    Citation,
     Event,
     Evidence,
     EvidenceEvent,
-    SecondLookEvent,
+    ReadingEvent,
     TokenEvent,
 )
 
@@ -102,7 +105,7 @@ class Assistant:
         warm = getattr(model, "warm_up", None)
         if callable(warm):
             try:
-                warm(system_prefix())  # evaluates the constant system prompt once
+                warm(warm_prefix())  # evaluates the constant translation prompt once
             except TypeError:  # a backend whose warm_up takes no prefix
                 warm()
 
@@ -188,56 +191,82 @@ class Assistant:
         return final
 
     def _generate(self, answer: Answer, found: EvidenceSet, started: float) -> Iterator[Event]:
-        messages = answer_messages(
-            answer.standalone_question or answer.question, found.evidence, answer.language
-        )
-        answer.prompt_tokens = sum(count_tokens(str(m.content)) for m in messages)
-        pieces: list[str] = []
-        for chunk in self.chat_model.stream(messages):
-            text = str(chunk.content)
-            if not text:
-                usage = getattr(chunk, "usage_metadata", None)
-                if usage and usage.get("input_tokens"):
-                    answer.prompt_tokens = int(usage["input_tokens"])
+        """Read the best pieces one at a time until one answers; phrase and check its copy."""
+        settings = self.settings
+        question = answer.standalone_question or answer.question
+        reader = Reader(self.chat_model)
+        decider = Decider(settings.decision_weights, settings.judge_skip_below)
+        ranked = [found.evidence[found.best]] + [
+            e for i, e in enumerate(found.evidence) if i != found.best
+        ]
+        ranked = [e for e in ranked if e.score >= settings.relevance_floor] or ranked[:1]
+        for piece in pieces(ranked, self.store.sentences, settings.read_pieces):
+            yield ReadingEvent(piece.evidence.n)
+            copy = self._read(reader, decider, question, piece, answer)
+            if copy is None:
                 continue
+            cited = copied_from(copy.span, piece.sentences)
+            if cited is None:
+                answer.notes.append(f"[{piece.evidence.n}] copy not in the sentence: {copy.span!r}")
+                continue
+            span = copy.span
+            if echoes_question(span, question):
+                answer.notes.append(f"[{cited.n}] copy {span!r} only repeats the question")
+                span = cited.text.strip()
+            yield from self._phrase(answer, span, cited, started)
+            return
+        answer.notes.append("no piece answers the question: refused")
+
+    def _read(
+        self, reader: Reader, decider: Decider, question: str, piece: Piece, answer: Answer
+    ) -> Copy | None:
+        """The copy of ``piece`` when the decision is that it answers, else None."""
+        e = piece.evidence
+        judgment = reader.judge(question, piece)
+        self._count(answer, judgment.prompt_tokens)
+        if not decider.worth_copying(judgment):
+            verdict = decider.decide(Signals.of(e.score, judgment))
+            answer.notes.append(f"read [{e.n}] skipped: {verdict.why}")
+            return None
+        copy = reader.copy(question, piece)
+        self._count(answer, copy.prompt_tokens)
+        verdict = decider.decide(Signals.of(e.score, judgment, copy))
+        answer.notes.append(
+            f"read [{e.n}] {'answers' if verdict.answers else 'does not answer'}: "
+            f"{verdict.why} copy={copy.span!r}"
+        )
+        if not verdict.answers:
+            return None
+        if not copy.span:
+            copy = reader.copy(question, piece, allow_not_found=False)
+            answer.notes.append(f"read [{e.n}] copied again without NOT FOUND: {copy.span!r}")
+        return copy if copy.span else None
+
+    @staticmethod
+    def _count(answer: Answer, tokens: int) -> None:
+        """``prompt_tokens`` is the largest single prompt: what one call makes the user wait."""
+        if tokens:
+            answer.prompt_tokens = max(answer.prompt_tokens or 0, tokens)
+
+    def _phrase(
+        self, answer: Answer, copy: str, cited: Evidence, started: float
+    ) -> Iterator[Event]:
+        """Stream the copy in the reader's language, then settle what is shown."""
+        phraser = Phraser(self.chat_model)
+        streamed: list[str] = []
+        for text in phraser.stream(copy, cited.lang, answer.language):
             if answer.timings_ms["first_token"] is None:
                 answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
-            pieces.append(text)
+            streamed.append(text)
             yield TokenEvent(text)
-        raw = "".join(pieces).strip()
-        looked = time.perf_counter()
-        p = self._unsure_refusal(raw, messages)
-        if p is not None:
-            # What streamed was a refusal the model was unsure of: the front ends drop it and
-            # say the model is asked again, instead of showing "NOT FOUND" for seconds.
-            yield SecondLookEvent(p)
-            raw = self._answer_again(answer, messages, raw, p, found)
-            answer.timings_ms["second_look"] = round((time.perf_counter() - looked) * 1000, 1)
-        self._finish(answer, raw, found)
-
-    def _unsure_refusal(self, raw: str, messages: list[Any]) -> float | None:
-        """The probability the model gave its ``NOT FOUND`` when that is below
-        ``refusal_confidence`` (:mod:`qa.second_look`); None when the reply stands as it is."""
-        floor = self.settings.refusal_confidence
-        if floor <= 0 or not is_bare_not_found(raw):
-            return None
-        p = not_found_probability(self.chat_model, messages)
-        return p if p is not None and p < floor else None
-
-    def _answer_again(
-        self, answer: Answer, messages: list[Any], raw: str, p: float, found: EvidenceSet
-    ) -> str:
-        """The model's answer when it may not say ``NOT FOUND``, if it says something the
-        evidence holds; else its refusal."""
-        question = answer.standalone_question or answer.question
-        forced = answer_without_not_found(self.chat_model, messages, question, found.evidence)
-        if forced is None:
-            return raw
-        answer.notes.append(
-            f"{ASKED_AGAIN}{raw[:40]!r} had probability {p:.2f} < refusal_confidence "
-            f"{self.settings.refusal_confidence}; asked again without NOT FOUND"
+        phrase, problems = phraser.settle(
+            "".join(streamed), copy, cited.lang, answer.language, answer.question
         )
-        return forced
+        if problems:
+            answer.notes.append(f"phrasing {''.join(streamed)[:80]!r} not shown: {problems}")
+        answer.answer = finish(phrase)
+        answer.refused = False
+        answer.citations = [citation(1, cited)]
 
     def answer_language(self, question: str, requested: str | None = None) -> str:
         """The language to answer in: the one asked for, else the setting, where ``auto``
@@ -247,21 +276,6 @@ class Assistant:
             language = detect_language(question)
             language = language if language in ("en", "id") else "en"
         return language
-
-    def recheck(self, question: str, raw: str, language: str | None = None) -> Answer:
-        """The answer a recorded model reply gets from today's code: retrieval and every rule
-        after the model (refusal, quoting, citation check) run again, the model does not.
-
-        Replaying recorded replies (``python -m eval.replay``) measures a change to those rules
-        in seconds instead of an hour of LLM time on 2 cores.
-        """
-        found = self.retrieve(question)
-        language = self.answer_language(question, language)
-        answer, grounded = self._open(question, question, language, found)
-        if grounded:
-            self._finish(answer, raw, found)
-        self._close(answer)
-        return answer
 
     def _open(
         self, question: str, standalone: str, language: str, found: EvidenceSet
@@ -291,12 +305,29 @@ class Assistant:
             answer.answer = refusal_text(answer.language)
             answer.citations = []
 
-    def _finish(self, answer: Answer, raw: str, found: EvidenceSet) -> None:
-        """The model's whole reply becomes a refusal, a quote or checked claims
-        (:mod:`qa.reply`)."""
-        settle(answer, raw, found.evidence, found.best, self.settings, self.store)
-
     @staticmethod
     def _extractive(answer: Answer, found: EvidenceSet) -> None:
         """No model: the best evidence sentence is the answer, cited as [1]."""
         quote(answer, found.evidence[found.best])
+
+
+def quote(answer: Answer, evidence: Evidence) -> None:
+    """The sentence itself is the answer, cited as [1]: a quote supports itself."""
+    answer.answer = f"{evidence.text} [1]"
+    answer.refused = False
+    answer.citations = [citation(1, evidence)]
+
+
+def citation(n: int, e: Evidence) -> Citation:
+    return Citation(
+        n=n,
+        article_id=e.article_id,
+        title=e.title,
+        source=e.source,
+        sentence_index=e.sentence_index,
+        start=e.start,
+        end=e.end,
+        text=e.text,
+        url=e.url,
+        published=e.published,
+    )

@@ -1,37 +1,36 @@
-"""The answer prompt: numbered evidence sentences and the question, nothing else.
+"""The prompts of the answer step: small jobs the 1.5B model does well, one sentence at a time.
 
-Every prompt token costs the user ~15 ms before the first word on 2 cores, so the template is
-short and the evidence is sentences, not chunks. The instructions ask for the question's
-language and a ``[n]`` after every claim; whether the model complied is checked afterwards
-(:mod:`qa.citations`), never trusted.
+The model reads many sentences at once badly and answers badly across languages in one step
+(issue 28's probe: 5 of 16 right from ten numbered sentences, 8 of 16 from copy-then-translate).
+So each prompt is one job on one piece of evidence, and every prompt about a piece starts with
+the same words (the piece, then the question): llama.cpp keeps that prefix in its prompt cache,
+so the second job on a piece (judge, then copy) pays only for its own last line.
+
+Every prompt token costs the user about 15 ms before the first word on 2 cores: the jobs are a
+line each, and no prompt holds more than one or two sentences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from langchain_core.prompts import ChatPromptTemplate
 
 from kutip.text.sentences import without_markers
-from qa.types import Evidence
 
 LANGUAGE_NAMES = {"en": "English", "id": "Indonesian"}
 NOT_FOUND = "NOT FOUND"
 
-ANSWER_PROMPT = ChatPromptTemplate.from_messages(
-    [
-        (
-            "system",
-            "Answer the question using only the numbered sentences. Reply in {language}, in "
-            "one or two short complete sentences, translating names of things into {language}. "
-            "End every claim with the number of the sentence it comes from, like [1]. If the "
-            "sentences do not answer the question, reply only: " + NOT_FOUND,
-        ),
-        # Moving the language instruction out of the system message (so one cached prefix
-        # serves every language) made the 1.5B model answer NOT FOUND to the Kirby question.
-        ("human", "{evidence}\n\nQuestion: {question}"),
-    ]
+# The judge and the copy job share everything up to their last line (the prompt cache).
+JUDGE = "Does the sentence state the answer to this question? Reply yes or no."
+EXTRACT = (
+    "Copy the words of the sentence that answer the question, without translating. "
+    "If it does not answer it, reply " + NOT_FOUND + "."
+)
+TRANSLATE = (
+    "Translate the text into {language}. Keep names and numbers as they are. "
+    "Reply with the translation only."
 )
 
 # The 1.5B model tends to *answer* a follow-up instead of rewriting it; one worked example in
@@ -55,34 +54,37 @@ REWRITE_PROMPT = ChatPromptTemplate.from_messages(
 )
 
 
-def system_prefix(language: str = "en") -> list[BaseMessage]:
-    """The system message of answer prompts in ``language``, for warming the prompt cache."""
+def piece_text(sentence: str, context: str | None = None) -> str:
+    """The evidence of one call: the sentence, after the one before it when that one carries
+    its subject. A page's own reference marks ("Georgia.[1]") are left out."""
+    lines = [] if context is None else [f"Before it: {without_markers(context)}"]
+    lines.append(f"Sentence: {without_markers(sentence)}")
+    return "\n".join(lines)
+
+
+def _about_piece(piece: str, question: str, task: str) -> list[BaseMessage]:
+    return [HumanMessage(f"{piece}\nQuestion: {question}\n{task}")]
+
+
+def judge_messages(piece: str, question: str) -> list[BaseMessage]:
+    """Ask whether the piece states the answer (read as the probability of ``yes``)."""
+    return _about_piece(piece, question, JUDGE)
+
+
+def extract_messages(piece: str, question: str) -> list[BaseMessage]:
+    """Ask for the answering words, copied in the source's own language."""
+    return _about_piece(piece, question, EXTRACT)
+
+
+def translate_messages(text: str, language: str) -> list[BaseMessage]:
+    """Ask for ``text`` in ``language`` (a short copied phrase, not a sentence to answer)."""
     name = LANGUAGE_NAMES.get(language, "English")
-    return ANSWER_PROMPT.format_messages(language=name, evidence="", question="")[:1]
+    return [SystemMessage(TRANSLATE.format(language=name)), HumanMessage(text)]
 
 
-def format_evidence(evidence: Sequence[Evidence]) -> str:
-    """Evidence as numbered sentences, best first, one a line.
-
-    Grouping them per article under its title (bb302c7, 48 vs 45 of 100 TyDi answers, within
-    noise) made the 1.5B model answer ``NOT FOUND`` to 17 of 83 answerable squad2 questions
-    with the evidence in front of it; one flat list answered 67 of the same 83 instead of 55
-    (docs/evaluation.md).
-
-    A page's own reference marks ("Georgia.[1]", 296 of them in TyDi's passages) are left out:
-    in the prompt they look like evidence numbers, which are the only marks the model should copy.
-    """
-    return "\n".join(f"[{e.n}] {without_markers(e.text)}" for e in evidence)
-
-
-def answer_messages(
-    question: str, evidence: Sequence[Evidence], language: str
-) -> list[BaseMessage]:
-    return ANSWER_PROMPT.format_messages(
-        language=LANGUAGE_NAMES.get(language, "English"),
-        evidence=format_evidence(evidence),
-        question=question,
-    )
+def warm_prefix() -> list[BaseMessage]:
+    """What every translation starts with, for warming the prompt cache."""
+    return translate_messages("", "en")[:1]
 
 
 def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> list[BaseMessage]:

@@ -1,8 +1,8 @@
-"""Refusal texts and detection, in the question's language.
+"""Refusal texts in the reader's language, and recognising a model reply that gave up.
 
-The 1.5B model never refuses on its own (BASELINES.md), so refusals come from the relevance
-floor and the citation check; this module only words them, recognises a model that did say
-it cannot answer, and keeps the cited claims of a reply that answered before giving up.
+The 1.5B model never refuses on its own (BASELINES.md), so kutip's refusals come from the
+relevance floor and the answer decision (:mod:`qa.decide`); this module only words them. The
+naive baseline's replies are read with :func:`is_model_refusal`.
 """
 
 from __future__ import annotations
@@ -29,29 +29,3 @@ def refusal_text(language: str) -> str:
 def is_model_refusal(text: str) -> bool:
     """True when the model's reply says it cannot answer rather than answering."""
     return bool(_MODEL_REFUSAL.search(text))
-
-
-_NOT_FOUND = re.compile(r"\bnot\s+found\b[.!]?", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-_MARKER = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
-
-
-def claims_beside_refusal(text: str) -> str:
-    """The cited claims a reply makes beside its refusal ("" when it makes none).
-
-    The 1.5B model sometimes answers and then gives up anyway: "Harga pertamax plus turun sejak
-    1 Oktober [4]. Not FOUND", "[1] 1977 [2] Not FOUND". Reading the whole reply as a refusal
-    threw the answer away; the claims it cites are an answer for the citation check to judge,
-    like any other. Only cited sentences count (an uncited remnant of a refusal is not a claim),
-    and a sentence that says the evidence does not answer stays out, so nothing a plain
-    ``NOT FOUND`` refused is answered now.
-    """
-    rest = _NOT_FOUND.sub(" ", text)
-    kept = [
-        s.strip()
-        for s in _SENTENCE_END.split(rest)
-        if s.strip() and not _MODEL_REFUSAL.search(s) and _MARKER.search(s)
-    ]
-    claims = " ".join(kept)
-    words = _MARKER.sub(" ", claims)
-    return claims if any(c.isalnum() for c in words) else ""

@@ -112,12 +112,11 @@ class TokenEvent:
 
 
 @dataclass(frozen=True)
-class SecondLookEvent:
-    """The streamed reply was a ``NOT FOUND`` the model was unsure of (``probability`` below
-    ``refusal_confidence``): it is dropped and the model asked again (:mod:`qa.second_look`).
-    A front end clears the streamed text; the :class:`AnswerEvent` follows."""
+class ReadingEvent:
+    """The model starts reading evidence sentence ``n`` (one at a time, best first): a front
+    end can say so while the reader waits for the first word."""
 
-    probability: float
+    n: int
 
 
 @dataclass(frozen=True)
@@ -127,4 +126,4 @@ class AnswerEvent:
     answer: Answer
 
 
-Event = EvidenceEvent | TokenEvent | SecondLookEvent | AnswerEvent
+Event = EvidenceEvent | ReadingEvent | TokenEvent | AnswerEvent

@@ -622,7 +622,7 @@ def test_real_model_reuses_the_cached_prompt_prefix(real_model: ChatLlamaCpp) ->
 def test_real_model_reports_first_token_probabilities_and_obeys_a_ban(
     real_model: ChatLlamaCpp,
 ) -> None:
-    """What qa.second_look relies on: top logprobs of the first token, and a string-form
+    """What qa.read relies on: top logprobs of the first token, and a string-form
     ``logit_bias`` that llama.cpp turns into a ban on that text's tokens."""
     prompt = "Reply with exactly one word: YES"
     first = real_model.invoke(prompt, logprobs=True, top_logprobs=5, max_tokens=1)
@@ -631,6 +631,26 @@ def test_real_model_reports_first_token_probabilities_and_obeys_a_ban(
     assert top[0]["token"].strip().upper().startswith("YES"), top
     banned = real_model.invoke(prompt, max_tokens=4, logit_bias=[["YES", False], ["Yes", False]])
     assert not str(banned.content).strip().upper().startswith("YES"), banned.content
+
+
+@pytest.mark.integration
+def test_real_model_copies_only_the_sentences_words_under_the_copy_grammar(
+    real_model: ChatLlamaCpp,
+) -> None:
+    """qa.read's copy grammar: asked in English about an Indonesian sentence, the model
+    translates its answer unless the grammar holds it to the sentence's own words."""
+    from qa.prompt import extract_messages, piece_text
+    from qa.read import copy_grammar
+
+    sentence = "Jalur Kereta Api Stockton dan Darlington dibuka pada tahun 1825."
+    messages = extract_messages(piece_text(sentence), "When was the railway opened?")
+    words = {w.strip(".") for w in sentence.split()}
+    reply = real_model.invoke(
+        messages, max_tokens=24, repeat_penalty=1.0, grammar=copy_grammar([sentence], False)
+    )
+    copied = str(reply.content).split()
+    assert copied and set(copied) <= words, reply.content
+    assert " ".join(copied) in sentence
 
 
 @pytest.mark.integration

@@ -22,14 +22,14 @@ from typing import Any, ClassVar
 from kutip.config import Settings, load_settings
 from kutip.errors import InputError
 from kutip.schema import Article, Filters, Sentence
-from qa.reply import citation
+from qa.assistant import citation
 from qa.types import (
     Answer,
     AnswerEvent,
     Event,
     Evidence,
     EvidenceEvent,
-    SecondLookEvent,
+    ReadingEvent,
     TokenEvent,
 )
 
@@ -196,8 +196,8 @@ class FakeAssistant:
     """Keyword-overlap "retrieval" over a :class:`FakeStore`, streaming a templated answer.
 
     Questions steer it: ``boom`` raises after the evidence, ``slow`` sleeps between tokens,
-    ``nothing`` (or no overlap at all) refuses with the closest passages, ``unsure`` streams
-    ``NOT FOUND`` and then answers after a second look.
+    ``nothing`` (or no overlap at all) refuses with the closest passages, ``reading`` says the
+    model is reading evidence [1] before it answers.
     """
 
     def __init__(self, store: FakeStore, token_delay: float = 0.0) -> None:
@@ -263,12 +263,9 @@ class FakeAssistant:
             return
         best = evidence[0]
         pieces = ["According to the article, ", best.text, " [1]"]
-        streamed = pieces
-        if "unsure" in question:
-            yield TokenEvent("NOT FOUND")
-            yield SecondLookEvent(0.12)
-            streamed = []  # the second look's answer arrives whole, with the AnswerEvent
-        for piece in streamed:
+        if "reading" in question:
+            yield ReadingEvent(1)
+        for piece in pieces:
             if self.token_delay or "slow" in question:
                 time.sleep(self.token_delay or 0.3)
             yield TokenEvent(piece)

@@ -19,7 +19,7 @@ import gradio as gr
 from kutip.config import Settings
 from kutip.errors import KutipError
 from kutip.schema import Article
-from qa.types import AnswerEvent, EvidenceEvent, SecondLookEvent, TokenEvent
+from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 from ui import render
 from ui.state import Services, Session, StoreLike, Turn, Workspace
 from ui.uploads import session_folder, split_urls, stage_uploads
@@ -157,19 +157,15 @@ class Handlers:
                     turn.standalone = event.standalone_question
                     turn.retrieve_ms = event.retrieve_ms
                     _refresh_sources(turn, turn_no, services)
-                    writer = "the local model is writing" if use_llm else "quoting the evidence"
+                    writer = "the local model reads them" if use_llm else "quoting the evidence"
                     status = (
                         f"Found {len(turn.evidence)} evidence sentences in "
                         f"{render.fmt_ms(event.retrieve_ms)}; {writer}…"
                     )
                     yield _streaming(session, _panel(session), status)
-                elif isinstance(event, SecondLookEvent):
-                    # The streamed "NOT FOUND" was unsure: drop it while the model answers again.
-                    turn.answer = ""
-                    status = (
-                        f"The model was unsure the articles don't say it (p = "
-                        f"{event.probability:.2f}); asking it again…"
-                    )
+                elif isinstance(event, ReadingEvent):
+                    # The model reads one evidence sentence at a time: say which.
+                    status = f"The local model is reading evidence [{event.n}]…"
                     yield _streaming(session, status=status)
                 elif isinstance(event, AnswerEvent):
                     answer = event.answer

@@ -1,0 +1,209 @@
+"""Fit and check the answer decision (:mod:`qa.decide`) on real questions.
+
+``collect`` reads the best pieces of a seeded sample of a dataset's questions exactly as the
+assistant does (the same retrieval, pieces, judge and copy prompts, the same model) but reads
+every piece instead of stopping at the first that answers, and writes one JSON line per piece:
+its signals (similarity, ``p_yes``, ``p_not_found``), the copy, whether the copy is the
+sentence's own words, whether the piece holds the gold evidence sentence and whether the copy
+holds a gold answer. ``fit`` replays the assistant's policy (the first piece in rank order whose
+weighted signals clear zero) over such files for a grid of weights,
+picks the weights with the most questions handled right (answerable: answered from an
+evidence piece; unanswerable: refused), and reports them on the files given with ``--check``,
+which were not used for fitting.
+
+    python -m eval.decide collect --dataset ../shared/evaldata/xling-en-id.dev.json \\
+        --answerable 40 --unanswerable 20 --out .kutip/signals/xling.jsonl
+    python -m eval.decide fit .kutip/signals/xling.jsonl .kutip/signals/idk.jsonl \\
+        --check .kutip/signals/squad2.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eval import metrics as M
+from eval.evidence import holds_evidence
+from eval.runner import dataset_index
+from eval.targets import Resolver
+from kutip.config import load_settings
+from qa.assistant import Assistant
+from qa.check import copied_from
+from qa.decide import Decider, Signals
+from qa.read import Reader, pieces
+
+
+def collect(
+    dataset: str, answerable: int, unanswerable: int, seed: int, out: Path, limit_pieces: int
+) -> int:
+    """Write the signals of every piece of the sampled questions to ``out``; returns rows."""
+    settings = load_settings()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    with dataset_index(dataset, settings) as (evalset, store, run, _), out.open("w") as fh:
+        rng = random.Random(seed)
+        ans = [q for q in evalset.questions if not q.impossible]
+        una = [q for q in evalset.questions if q.impossible]
+        sample = rng.sample(ans, min(answerable, len(ans))) + rng.sample(
+            una, min(unanswerable, len(una))
+        )
+        targets = Resolver(store).resolve_all(evalset, sample)
+        assistant = Assistant(run, store)
+        reader = Reader(assistant.chat_model)
+        for i, q in enumerate(sample):
+            found = assistant.retrieve(q.text)
+            ranked = [e for e in found.evidence if e.score >= run.relevance_floor]
+            target = targets[q.id]
+            for piece in pieces(ranked, store.sentences, limit_pieces):
+                judgment = reader.judge(q.text, piece)
+                copy = reader.copy(q.text, piece)
+                forced = copy if copy.span else reader.copy(q.text, piece, allow_not_found=False)
+                e = piece.evidence
+                row = {
+                    "dataset": evalset.name,
+                    "qid": q.id,
+                    "impossible": q.impossible,
+                    "n": e.n,
+                    "similarity": e.score,
+                    "p_yes": judgment.p_yes,
+                    "p_not_found": copy.p_not_found,
+                    "copy": copy.span,
+                    "forced_copy": forced.span,
+                    "copy_held": copied_from(forced.span, piece.sentences) is not None,
+                    "gold_piece": any(holds_evidence(s, target) for s in piece.sentences),
+                    "copy_right": bool(q.gold_answers)
+                    and M.answer_matches(forced.span, (*q.gold_answers, *target.answers)),
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                rows += 1
+            print(f"{i + 1}/{len(sample)}", file=sys.stderr, flush=True)
+    return rows
+
+
+def load(paths: Iterable[str | Path]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Rows grouped per question, pieces in rank order."""
+    grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            row = json.loads(line)
+            grouped.setdefault((row["dataset"], row["qid"]), []).append(row)
+    for rows in grouped.values():
+        rows.sort(key=lambda r: r["n"])
+    return grouped
+
+
+def replay(
+    grouped: dict[tuple[str, str], list[dict[str, Any]]],
+    weights: Sequence[float],
+    policy: str = "first",
+) -> dict[str, float]:
+    """What the assistant's policy does with these signals and ``weights``: ``first`` takes
+    the first piece that answers (the assistant's), ``best`` the best-scoring of all pieces
+    that answer (it must judge every piece before it can say a word)."""
+    decider = Decider(weights)
+    right = refused_ok = answered_wrong = false_refusals = 0
+    n_ans = n_una = 0
+    for rows in grouped.values():
+        chosen = None
+        best = 0.0
+        for r in rows:
+            copied = bool(r["copy"])
+            verdict = decider.decide(Signals(r["similarity"], r["p_yes"], r["p_not_found"], copied))
+            # The copy is held by construction (qa.read.copy_grammar), so the decision alone
+            # picks the piece; ``copy_held`` is kept in the rows to show that it holds.
+            if verdict.answers and (chosen is None or verdict.score > best):
+                chosen, best = r, verdict.score
+                if policy == "first":
+                    break
+        if rows[0]["impossible"]:
+            n_una += 1
+            refused_ok += chosen is None
+            continue
+        n_ans += 1
+        if chosen is None:
+            false_refusals += 1
+        elif chosen["gold_piece"]:
+            right += 1
+        else:
+            answered_wrong += 1
+    total = n_ans + n_una
+    return {
+        "questions": total,
+        "handled": (right + refused_ok) / total if total else 0.0,
+        "answered_from_evidence": right / n_ans if n_ans else 0.0,
+        "false_refusals": false_refusals / n_ans if n_ans else 0.0,
+        "unanswerable_refused": refused_ok / n_una if n_una else 0.0,
+        "answered_elsewhere": answered_wrong / n_ans if n_ans else 0.0,
+    }
+
+
+GRID = {
+    "bias": [x / 20 for x in range(-30, 1)],
+    "w_yes": [0.0, 0.5, 1.0],
+    "w_copy": [0.0, 0.25, 0.5, 1.0],
+    "w_sim": [0.0, 1.0],
+}
+
+
+def fit(
+    grouped: dict[tuple[str, str], list[dict[str, Any]]],
+) -> tuple[list[float], dict[str, float]]:
+    """The grid weights that handle the most fitting questions right (ties: simpler first)."""
+    best: tuple[float, list[float]] | None = None
+    for bias, w_yes, w_copy, w_sim in itertools.product(*GRID.values()):
+        if w_yes == w_copy == w_sim == 0:
+            continue
+        weights = [bias, w_yes, w_copy, w_sim]
+        score = replay(grouped, weights)["handled"]
+        if best is None or score > best[0] + 1e-9:
+            best = (score, weights)
+    assert best is not None
+    return best[1], replay(grouped, best[1])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.decide", description=__doc__.split("\n\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("collect", help="read every piece of sampled questions, write signals")
+    c.add_argument("--dataset", required=True)
+    c.add_argument("--answerable", type=int, default=40)
+    c.add_argument("--unanswerable", type=int, default=20)
+    c.add_argument("--seed", type=int, default=1)
+    c.add_argument("--pieces", type=int, default=3)
+    c.add_argument("--out", type=Path, required=True)
+    f = sub.add_parser("fit", help="fit the decision weights on signal files")
+    f.add_argument("files", nargs="+")
+    f.add_argument("--check", nargs="*", default=[], help="signal files not used for fitting")
+    f.add_argument(
+        "--weights", help="score these weights instead of fitting (b,w_yes,w_copy,w_sim)"
+    )
+    args = parser.parse_args(argv)
+    if args.command == "collect":
+        rows = collect(
+            args.dataset, args.answerable, args.unanswerable, args.seed, args.out, args.pieces
+        )
+        print(f"{rows} pieces -> {args.out}")
+        return 0
+    grouped = load(args.files)
+    if args.weights:
+        weights = [float(x) for x in args.weights.split(",")]
+        print(json.dumps({"weights": weights, "fit": replay(grouped, weights)}))
+    else:
+        weights, scores = fit(grouped)
+        print(json.dumps({"weights": weights, "fit": scores}))
+    for path in args.check:
+        print(json.dumps({"check": path, **replay(load([path]), weights)}))
+    print(json.dumps({"policy": "best", **replay(grouped, weights, "best")}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""Check: what the model wrote is held by the sentence it will cite.
+
+Two checks, one per model output:
+
+- :func:`copied_from`: the copied words are the sentence's own (word for word, allowing
+  case, punctuation and how digits are grouped). A copy the sentence does not hold is not
+  evidence of anything: the model invented or translated it, and the piece gives no answer.
+- :func:`phrase_problems`: the answer phrased in the reader's language keeps the copy's
+  numbers and names and holds no word of the source's language outside a marked quote. A
+  translation that fails is not shown; the copy is, as a marked quote.
+
+Whether the sentence answers *this* question is the judge's job (:mod:`qa.read`,
+:mod:`qa.decide`): a copy can be held by its sentence and still be a number the article gives
+for someone else.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from kutip.text.purity import foreign_words
+from qa.facts import names_in, numbers_in
+from qa.types import Evidence
+
+__all__ = ["copied_from", "echoes_question", "localize_numbers", "phrase_problems"]
+
+# Share of the copy's words the sentence must hold: small models drop or bend a word when they
+# copy ("pasukan AS" for "pasukan militer AS"), never most of them.
+HELD = 0.8
+_WORD = re.compile(r"\w+")
+# A copy that names a month in the reader's language ("7 October" from "7 Oktober") is still
+# the sentence's date: the model translates month names even when told not to.
+_ID_MONTHS = (
+    "januari februari maret april mei juni juli agustus september oktober november desember"
+)
+_EN_MONTHS = "january february march april may june july august september october november december"
+_MONTHS = dict(zip(_ID_MONTHS.split(), _EN_MONTHS.split(), strict=True))
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"(?<=\d)[.,](?=\d)", "", text)  # 26.700 = 26,700 = 26700
+    return [_MONTHS.get(w, w) for w in _WORD.findall(text)]
+
+
+def copied_from(span: str, sentences: Sequence[Evidence]) -> Evidence | None:
+    """The first of ``sentences`` that holds the copied ``span``, or None.
+
+    Every number of the span must be the sentence's, and at least ``HELD`` of its words.
+    """
+    words = _words(span)
+    if not words:
+        return None
+    for e in sentences:
+        held = set(_words(e.text))
+        if not numbers_in(span) <= {w for w in held if w.isdigit()}:
+            continue
+        if sum(w in held for w in words) >= HELD * len(words):
+            return e
+    return None
+
+
+def echoes_question(copy: str, question: str) -> bool:
+    """Whether the copy only repeats the question's own words (five-letter stems, so
+    ``herbivor`` echoes ``herbivora``).
+
+    Asked "apakah yang dimaksud dengan kosmologi?", the 1.5B model copies "Kosmologi" from
+    "Kosmologi adalah ilmu yang mempelajari ...": it found the sentence and copied its
+    subject. Such a copy says nothing; the sentence it came from does.
+    """
+    asked = {w[:5] for w in _words(question)}
+    words = [w for w in _words(copy) if not w.isdigit()]
+    return bool(words) and all(w[:5] in asked for w in words) and not numbers_in(copy)
+
+
+_ID_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d.,]*\d)|\d+,\d+(?![\d.,])")
+_EN_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d.,]*\d)|\d+\.\d+(?![\d.,])")
+
+
+def localize_numbers(text: str, source: str | None, language: str) -> str:
+    """Numbers written the way ``language`` writes them: Indonesian groups digits with dots
+    and marks decimals with a comma (``26.700``, ``2,5``), English the other way round.
+
+    Only numbers written in the source's convention are changed, so a year or a plain
+    ``2000`` stays as it is.
+    """
+    if source == language:
+        return text
+    swap = str.maketrans(".,", ",.")
+    if source == "id" and language == "en":
+        return _ID_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+    if source == "en" and language == "id":
+        return _EN_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+    return text
+
+
+def _kept(name: str, phrase: str, language: str, question: str) -> bool:
+    """Whether a name of the copy survives in the phrase: as it is, or spelled the reader's way
+    (Palestina -> Palestinians, Irak -> Iraq: the same first four letters). A common word of
+    the source's language written with a capital ("Dewan") is translated, not kept."""
+    words = {w.casefold() for w in _WORD.findall(phrase)}
+    if name in words or foreign_words(name, language, [question]):
+        return True
+    return len(name) > 3 and any(w[:4] == name[:4] for w in words)
+
+
+def phrase_problems(phrase: str, copy: str, language: str, question: str = "") -> list[str]:
+    """Why ``phrase`` (the copy in the reader's language) cannot stand for ``copy``; the
+    question's words count as the reader's (its names may stand in the answer)."""
+    problems = []
+    if not phrase.strip():
+        problems.append("empty")
+    lost = numbers_in(copy) - numbers_in(phrase)
+    if lost:
+        problems.append(f"numbers lost: {sorted(lost)}")
+    missing = sorted(n for n in names_in(copy) if not _kept(n, phrase, language, question))
+    if missing:
+        problems.append(f"names lost: {missing}")
+    foreign = foreign_words(phrase, language, [question])
+    if foreign:
+        problems.append(f"not {language}: {foreign}")
+    return problems

@@ -1,0 +1,74 @@
+"""Phrase: the copied words in the reader's language.
+
+In one step the 1.5B model answers badly across languages: English answers kept Indonesian
+words ("would not include dukungan at the battlefield") and quoted whole Indonesian sentences.
+Translating a short copied phrase is a job it does well. So the copy is phrased, never the
+question answered again:
+
+- same language: the copy is the answer, numbers as they were written;
+- another language: numbers are first written the reader's way (``26.700`` -> ``26,700``),
+  then the model translates the phrase, streaming. :func:`qa.check.phrase_problems` holds the
+  result to the copy's numbers and names and to the reader's language; when it fails, the copy
+  is shown as a marked quote instead, which is exact by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from qa.check import localize_numbers, phrase_problems
+from qa.prompt import translate_messages
+
+__all__ = ["Phraser", "as_quote", "finish"]
+
+
+def as_quote(copy: str) -> str:
+    """The copy as a marked quote (allowed in any language: it is the source's own words)."""
+    return f"“{copy}”"
+
+
+def finish(phrase: str, marker: str = "[1]") -> str:
+    """A phrase as an answer: first letter up, one citation marker, a full stop."""
+    phrase = phrase.strip().rstrip(" .;:,")
+    if phrase and phrase[0].islower():
+        phrase = phrase[0].upper() + phrase[1:]
+    return f"{phrase} {marker}."
+
+
+class Phraser:
+    """Streams the copy in the reader's language; :meth:`settle` says what is shown."""
+
+    def __init__(self, model: Any, max_tokens: int = 64) -> None:
+        self.model = model
+        self.max_tokens = max_tokens
+
+    def needs_model(self, source: str | None, language: str) -> bool:
+        return source is not None and source != language and self.model is not None
+
+    def stream(self, copy: str, source: str | None, language: str) -> Iterator[str]:
+        """Pieces of the phrase as they come (the copy itself when no translation is due)."""
+        text = localize_numbers(copy, source, language)
+        if not self.needs_model(source, language):
+            yield text
+            return
+        for chunk in self.model.stream(
+            translate_messages(text, language), max_tokens=self.max_tokens, repeat_penalty=1.0
+        ):
+            piece = str(chunk.content)
+            if piece:
+                yield piece
+
+    def settle(
+        self, phrase: str, copy: str, source: str | None, language: str, question: str = ""
+    ) -> tuple[str, list[str]]:
+        """What is shown for ``phrase``, and why it was not shown as it is (or ``[]``)."""
+        phrase = " ".join(phrase.strip().splitlines()[0].split()) if phrase.strip() else ""
+        phrase = phrase.strip().strip('"').strip()
+        local = localize_numbers(copy, source, language)
+        if not self.needs_model(source, language):
+            return local, []
+        problems = phrase_problems(phrase, local, language, question)
+        if problems:
+            return as_quote(copy), problems
+        return phrase, []

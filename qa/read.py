@@ -1,0 +1,240 @@
+"""Read: the model's two small jobs on one piece of evidence, with how sure it was.
+
+A *piece* is one evidence sentence, plus the sentence before it when that one carries its
+subject ("... tambahnya", "he added": the speaker is named a sentence earlier). For each piece
+the model is asked
+
+1. whether the piece states the answer to the question (one token: the probability of
+   ``yes`` is the judgment, not the greedy word), and
+2. to copy the words that answer it, in the piece's own language, or ``NOT FOUND`` (and the
+   probability it gave ``NOT`` as its first token). Told not to translate, the 1.5B model
+   still answered English questions over Indonesian sentences in English ("Under the unfair
+   commercial practices directive"), words no sentence holds. So where the backend takes a
+   grammar (llama.cpp's GBNF), the copy *can only* be a run of the piece's own words or
+   ``NOT FOUND``: :func:`copy_grammar`. The first-token probabilities llama.cpp reports are
+   the model's own, before the grammar, so ``NOT`` still says how unsure the model was.
+
+Both prompts start with the piece and the question, so the second pays only for its last line
+(llama.cpp's prompt cache). The reader does not decide anything: :mod:`qa.decide` weighs these
+signals with the retrieval score, and :mod:`qa.check` holds the copy against the sentence.
+
+Probabilities come from the standard ``logprobs``/``top_logprobs`` arguments (ChatOpenAI's
+names, which :class:`kutip.models.llamacpp.ChatLlamaCpp` also reads); a backend without them
+gives ``None`` and the decision falls back on the copy alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from kutip.schema import Sentence
+from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text
+from qa.types import Evidence
+
+__all__ = ["Copy", "Judgment", "Piece", "Reader", "needs_context", "pieces"]
+
+# A sentence whose speaker or subject is only a pronoun or a "-nya" cue: the sentence before
+# names them. Indonesian reporting verbs with -nya ("tambahnya", "katanya") and English ones
+# after a pronoun ("he added"), or a sentence opening with a pronoun.
+_ANAPHORA = re.compile(
+    r"\b(?:tambah|kata|ujar|ungkap|tutur|tegas|jelas|imbuh|lanjut|sebut|pungkas)nya\b|"
+    r"\b(?:he|she|they|it)\s+(?:said|added|told|stated|noted|explained|continued)\b|"
+    r"^\W*(?:he|she|they|it|his|her|their|its|this|these|dia|ia|beliau|mereka|hal ini)\b",
+    re.IGNORECASE,
+)
+# The first token of the instructed refusal, in the forms the tokenizer may start it with.
+_NOT = NOT_FOUND.split()[0]
+BAN_NOT_FOUND = [[form, False] for form in (_NOT, " " + _NOT, "Not", " Not")]
+
+
+def needs_context(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it for its subject or speaker."""
+    return bool(_ANAPHORA.search(sentence))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One evidence sentence as the model reads it; ``context`` is the sentence before it
+    when it carries the subject (it can be cited too: the copy may come from it)."""
+
+    evidence: Evidence
+    context: Evidence | None = None
+
+    @property
+    def text(self) -> str:
+        return piece_text(self.evidence.text, self.context.text if self.context else None)
+
+    @property
+    def sentences(self) -> list[Evidence]:
+        """The cited sentence first, then its context."""
+        return [self.evidence] + ([self.context] if self.context else [])
+
+
+def pieces(
+    evidence: Sequence[Evidence],
+    sentences_of: Callable[[str], list[Sentence]],
+    limit: int,
+) -> list[Piece]:
+    """The first ``limit`` evidence sentences (best first) as pieces, each with the sentence
+    before it when it needs one."""
+    out: list[Piece] = []
+    for e in evidence[:limit]:
+        context = None
+        if needs_context(e.text) and e.sentence_index > 0:
+            before = sentences_of(e.article_id)
+            if e.sentence_index - 1 < len(before):
+                s = before[e.sentence_index - 1]
+                context = Evidence(
+                    n=0,
+                    article_id=e.article_id,
+                    title=e.title,
+                    source=e.source,
+                    url=e.url,
+                    published=e.published,
+                    sentence_index=s.index,
+                    start=s.start,
+                    end=s.end,
+                    text=s.text,
+                    score=e.score,
+                    lang=e.lang,
+                )
+        out.append(Piece(e, context))
+    return out
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """The model's probability that the piece states the answer (None: not reported)."""
+
+    p_yes: float | None
+    prompt_tokens: int
+    ms: float
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The words the model copied ("" for its ``NOT FOUND``), and the probability it gave
+    ``NOT`` as its first token (None: not reported, or the option was banned)."""
+
+    span: str
+    p_not_found: float | None
+    prompt_tokens: int
+    ms: float
+
+
+class Reader:
+    """Runs the judge and copy jobs on a chat model (any LangChain chat model)."""
+
+    def __init__(self, model: Any, max_tokens: int = 48) -> None:
+        self.model = model
+        self.max_tokens = max_tokens
+
+    def judge(self, question: str, piece: Piece) -> Judgment:
+        started = time.perf_counter()
+        reply = self._invoke(
+            judge_messages(piece.text, question), max_tokens=1, logprobs=True, top_logprobs=10
+        )
+        probs = first_token_probs(reply)
+        p_yes = None
+        if probs is not None:
+            p_yes = sum(p for token, p in probs.items() if token.strip().lower() == "yes")
+        elif str(reply.content).strip():
+            # No probabilities from this backend: its word is all there is.
+            p_yes = 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
+        return Judgment(p_yes, _prompt_tokens(reply), _ms(started))
+
+    def copy(self, question: str, piece: Piece, allow_not_found: bool = True) -> Copy:
+        """The copied words; with ``allow_not_found=False`` the model may not refuse (used
+        when the other signals say the piece answers and the model's ``NOT`` was unsure)."""
+        started = time.perf_counter()
+        kwargs: dict[str, Any] = {"max_tokens": self.max_tokens}
+        if allow_not_found:
+            kwargs.update(logprobs=True, top_logprobs=10)
+        else:
+            kwargs["logit_bias"] = BAN_NOT_FOUND
+        grammar = copy_grammar([e.text for e in piece.sentences], allow_not_found)
+        messages = extract_messages(piece.text, question)
+        try:
+            reply = self._invoke(messages, grammar=grammar, **kwargs)
+        except Exception:  # a backend without grammars: the copy is checked afterwards anyway
+            reply = self._invoke(messages, **kwargs)
+        text = clean_copy(str(reply.content))
+        probs = first_token_probs(reply) if allow_not_found else None
+        p_not = None
+        if probs is not None:
+            p_not = sum(p for token, p in probs.items() if token.strip().upper().startswith(_NOT))
+        if text.upper().startswith(NOT_FOUND):
+            text = ""
+        return Copy(text, p_not, _prompt_tokens(reply), _ms(started))
+
+    def _invoke(self, messages: list[BaseMessage], **kwargs: Any) -> Any:
+        # Copying must not be penalised for repeating the sentence's own words: the default
+        # repeat penalty (which stops the model looping in free answers) turned a copied
+        # "26.700" into NOT FOUND.
+        try:
+            return self.model.invoke(messages, repeat_penalty=1.0, **kwargs)
+        except TypeError:  # a backend that takes no sampling arguments (test fakes)
+            return self.model.invoke(messages)
+
+
+_EDGE = "\"'“”‘’«»()[].,;:!?"
+
+
+def copy_grammar(sentences: Sequence[str], allow_not_found: bool = True) -> str:
+    """A GBNF grammar whose strings are the runs of consecutive words of ``sentences`` (edge
+    punctuation dropped), or ``NOT FOUND``: a copy that cannot be anything but the source's
+    words. Linear in the words: rule ``wN`` is word N, then optionally the rest from N+1."""
+    rules: list[str] = []
+    starts: list[str] = []
+    for k, sentence in enumerate(sentences):
+        words = [w.strip(_EDGE) for w in sentence.split()]
+        words = [w for w in words if w]
+        for i, word in enumerate(words):
+            name = f"s{k}w{i}"
+            literal = json.dumps(word, ensure_ascii=False)
+            rest = f' (" " s{k}w{i + 1})?' if i + 1 < len(words) else ""
+            rules.append(f"{name} ::= {literal}{rest}")
+            starts.append(name)
+    alternatives = ([json.dumps(NOT_FOUND)] if allow_not_found else []) + starts
+    return "\n".join([f"root ::= {' | '.join(alternatives)}", *rules])
+
+
+def clean_copy(text: str) -> str:
+    """The copied words without the wrapping a small model adds: quotes, a label, a full stop."""
+    text = text.strip().splitlines()[0].strip() if text.strip() else ""
+    text = re.sub(r"^(?:answer|jawaban|the answer is)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = text.rstrip(" .;:,")
+    if len(text) > 1 and text[0] in "\"'“‘«" and text[-1] in "\"'”’»":
+        text = text[1:-1].strip()
+    return text.rstrip(" .;:,")
+
+
+def first_token_probs(reply: Any) -> dict[str, float] | None:
+    """``{token: probability}`` of the reply's first token's alternatives, or None."""
+    try:
+        content = reply.response_metadata["logprobs"]["content"]
+        top = content[0]["top_logprobs"]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    probs: dict[str, float] = {}
+    for t in top:
+        token = str(t.get("token", ""))
+        probs[token] = probs.get(token, 0.0) + math.exp(float(t["logprob"]))
+    return probs
+
+
+def _prompt_tokens(reply: Any) -> int:
+    usage = getattr(reply, "usage_metadata", None) or {}
+    return int(usage.get("input_tokens") or 0)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)

@@ -1,0 +1,219 @@
+"""The answer step's components (read, decide, check, phrase) and their wiring, on a scripted
+model: each test fails if its mechanism is taken out."""
+
+from __future__ import annotations
+
+import pytest
+from scripted_model import scripted
+
+from ingest.pipeline import Ingestor
+from kutip.schema import SourceDocument
+from qa.assistant import Assistant
+from qa.check import copied_from, localize_numbers, phrase_problems
+from qa.decide import Decider, Signals
+from qa.phrase import Phraser, finish
+from qa.read import Piece, Reader, clean_copy, needs_context, pieces
+from qa.types import AnswerEvent, Evidence, TokenEvent
+
+ARTICLE = SourceDocument(
+    key="mem://troops",
+    title="Troops",
+    text=(
+        "Sekitar 2.000 personel militer AS dikerahkan ke Irak tahun lalu.\n"
+        "Pada bulan Oktober, juru bicara John Kirby mengatakan tidak ada rencana pasukan darat.\n"
+        "“Kami mempunyai kepentingan keamanan di kawasan ini,” tambahnya.\n"
+        "Israel telah membunuh lebih dari 26.700 warga Palestina sejak 7 Oktober.\n"
+    ),
+    source="wire",
+)
+
+
+def _evidence(text: str, n: int = 1, index: int = 0, lang: str = "id") -> Evidence:
+    return Evidence(n, "a1", "T", None, None, None, index, 0, len(text), text, 0.8, lang)
+
+
+def _assistant(settings, store, model, **overrides):
+    Ingestor(settings, store).ingest_documents([ARTICLE])
+    run = settings.with_overrides(relevance_floor=0.0, **overrides)
+    return Assistant(run, store, chat_model=model)
+
+
+# -- read ----------------------------------------------------------------------------------
+
+
+def test_reader_takes_the_judgment_from_the_first_token_probabilities():
+    reader = Reader(scripted(judge=0.3, copy="John Kirby"))
+    piece = Piece(_evidence("John Kirby mengatakan tidak ada rencana."))
+    judgment = reader.judge("who denied plans?", piece)
+    assert judgment.p_yes == pytest.approx(0.3)  # the probability, not the greedy "No"
+    copy = reader.copy("who denied plans?", piece)
+    assert copy.span == "John Kirby" and copy.p_not_found == pytest.approx(0.1)
+
+
+def test_a_refused_copy_is_empty_and_can_be_asked_again_without_the_refusal():
+    model = scripted(judge=0.9, copy="NOT FOUND", p_not=0.6)
+    reader = Reader(model)
+    piece = Piece(_evidence("John Kirby mengatakan tidak ada rencana."))
+    assert reader.copy("q?", piece).span == ""
+    forced = reader.copy("q?", piece, allow_not_found=False)
+    assert forced.span == "banned"
+    assert "logit_bias" in model.calls[-1][1]
+    assert model.calls[-1][1]["repeat_penalty"] == 1.0  # copying is not penalised
+
+
+def test_a_sentence_with_a_pronoun_speaker_is_read_with_the_one_before(settings, store):
+    Ingestor(settings, store).ingest_documents([ARTICLE])
+    article = store.list_articles()[0]
+    sentences = store.sentences(article.id)
+    said = next(s for s in sentences if "tambahnya" in s.text)
+    e = Evidence(
+        1, article.id, "T", None, None, None, said.index, said.start, said.end, said.text, 0.8, "id"
+    )
+    (piece,) = pieces([e], store.sentences, 3)
+    assert piece.context is not None and "John Kirby" in piece.context.text
+    assert piece.text.index("John Kirby") < piece.text.index("tambahnya")
+    assert needs_context("He added that talks would go on.")
+    assert not needs_context("Kirby said no troops would be sent.")
+
+
+def test_copies_lose_their_wrapping():
+    assert clean_copy('"John Kirby".') == "John Kirby"
+    assert clean_copy("Answer: 26.700\nextra") == "26.700"
+
+
+# -- decide --------------------------------------------------------------------------------
+
+
+def test_the_decision_weighs_every_signal():
+    decider = Decider((-1.0, 1.0, 0.5, 0.0))
+    assert decider.decide(Signals(0.8, p_yes=0.7, p_not_found=0.2)).answers  # 0.7 + 0.4 >= 1
+    assert not decider.decide(Signals(0.8, p_yes=0.7, p_not_found=0.9)).answers
+    by_similarity = Decider((-0.9, 0.0, 0.0, 1.0))
+    assert by_similarity.decide(Signals(0.95, 0.0)).answers
+    assert not by_similarity.decide(Signals(0.85, 0.0)).answers
+
+
+def test_without_probabilities_the_copy_decides():
+    decider = Decider((-0.6, 1.0, 0.0, 0.0))
+    assert decider.decide(Signals(0.8, None, None, copied=True)).answers
+    assert not decider.decide(Signals(0.8, None, None, copied=False)).answers
+
+
+# -- check ---------------------------------------------------------------------------------
+
+
+def test_a_copy_must_be_the_sentences_own_words():
+    sentence = _evidence("Israel telah membunuh lebih dari 26.700 warga Palestina sejak 7 Oktober.")
+    assert copied_from("26,700", [sentence]) is sentence  # digit grouping is not a difference
+    assert copied_from("lebih dari 26.700 warga Palestina", [sentence]) is sentence
+    assert copied_from("7 October", [sentence]) is sentence  # a month the model translated
+    assert copied_from("27.600", [sentence]) is None  # a number it does not state
+    assert copied_from("more than 26,700 Palestinians were killed", [sentence]) is None
+
+
+def test_a_copy_that_only_repeats_the_question_is_no_answer():
+    from qa.check import echoes_question
+
+    assert echoes_question("Kosmologi", "apakah yang dimaksud dengan kosmologi?")
+    assert echoes_question("Herbivor", "Apa pengertian dari hewan herbivora?")
+    assert not echoes_question("John Kirby", "who denied ground troop plans?")
+    assert not echoes_question("1825", "When was the railway opened in 1825?")
+
+
+def test_an_echoed_copy_is_answered_with_its_whole_sentence(settings, store):
+    model = scripted(judge=0.9, copy="Kirby")
+    answer = _assistant(settings, store, model).ask("Apa kata John Kirby?")
+    assert not answer.refused, answer.notes
+    assert answer.answer.startswith("Pada bulan Oktober, juru bicara John Kirby mengatakan")
+    assert any("only repeats the question" in n for n in answer.notes)
+
+
+def test_numbers_are_written_the_readers_way():
+    assert localize_numbers("lebih dari 26.700 warga", "id", "en") == "lebih dari 26,700 warga"
+    assert localize_numbers("2,5 persen", "id", "en") == "2.5 persen"
+    assert localize_numbers("in 2023", "id", "en") == "in 2023"
+    assert localize_numbers("26,700 people", "en", "id") == "26.700 people"
+    assert localize_numbers("26.700", "id", "id") == "26.700"
+
+
+def test_a_phrasing_must_keep_numbers_names_and_the_readers_language():
+    assert (
+        phrase_problems("more than 26,700 Palestinians", "lebih dari 26,700 warga Palestina", "en")
+        == []
+    )
+    assert any("numbers" in p for p in phrase_problems("many Palestinians", "26,700 warga", "en"))
+    assert any("names" in p for p in phrase_problems("the spokesman", "John Kirby", "en"))
+    assert any("not en" in p for p in phrase_problems("would not include dukungan", "x", "en"))
+
+
+# -- phrase --------------------------------------------------------------------------------
+
+
+def test_same_language_copies_are_the_answer_without_a_model_call():
+    model = scripted(judge=0.9, copy="x")
+    phraser = Phraser(model)
+    assert "".join(phraser.stream("26.700 warga Palestina", "id", "id")) == "26.700 warga Palestina"
+    assert model.calls == []
+
+
+def test_a_bad_translation_is_replaced_by_the_copy_as_a_marked_quote():
+    phraser = Phraser(scripted(judge=0.9, copy="x", translate=lambda t: "many people"))
+    text = "".join(phraser.stream("26.700 warga Palestina", "id", "en"))
+    shown, problems = phraser.settle(text, "26.700 warga Palestina", "id", "en")
+    assert problems and shown == "“26.700 warga Palestina”"
+    good = Phraser(scripted(judge=0.9, copy="x", translate=lambda t: "26,700 Palestinians"))
+    text = "".join(good.stream("26.700 warga Palestina", "id", "en"))
+    assert good.settle(text, "26.700 warga Palestina", "id", "en") == ("26,700 Palestinians", [])
+    assert finish("john Kirby.") == "John Kirby [1]."
+
+
+# -- the wiring ----------------------------------------------------------------------------
+
+
+def test_the_first_piece_that_answers_is_phrased_and_cited(settings, store):
+    model = scripted(
+        judge=lambda p: 0.9 if "Kirby" in p.split("Question:")[0] else 0.1,
+        copy="John Kirby",
+        translate=lambda t: "John Kirby",
+    )
+    events = list(_assistant(settings, store, model).stream("who denied ground troop plans?"))
+    answer = events[-1].answer
+    assert isinstance(events[-1], AnswerEvent) and not answer.refused, answer.notes
+    assert any(isinstance(e, TokenEvent) for e in events)
+    assert answer.answer == "John Kirby [1]."
+    assert "John Kirby mengatakan" in answer.citations[0].text
+    assert answer.timings_ms["first_token"] is not None
+    jobs = [job for job, _ in model.calls]
+    assert jobs.count("copy") == 1  # pieces the judge ruled out were not copied from
+
+
+def test_no_piece_answering_is_a_refusal_that_keeps_the_related_sentences(settings, store):
+    model = scripted(judge=0.05, copy="2.000")
+    answer = _assistant(settings, store, model).ask("How many US soldiers were killed in Iraq?")
+    assert answer.refused and answer.answer == "The articles don't say."
+    assert answer.citations == [] and answer.evidence  # shown as related, not as an answer
+
+
+def test_a_copy_the_sentence_does_not_hold_is_never_cited(settings, store):
+    model = scripted(judge=0.9, copy="35.000")  # invented: no sentence states it
+    answer = _assistant(settings, store, model).ask("How many Palestinians were killed?")
+    assert answer.refused, answer.notes
+    assert any("copy not in the sentence" in n for n in answer.notes)
+
+
+def test_an_unsure_refusal_is_copied_again_when_the_signals_say_it_answers(settings, store):
+    def copy(prompt: str) -> str:
+        return "NOT FOUND"
+
+    model = scripted(judge=0.95, copy=copy, p_not=0.55)
+    answer = _assistant(settings, store, model, decision_weights=(-1.0, 1.0, 0.5, 0.0)).ask(
+        "who denied ground troop plans?"
+    )
+    assert any("logit_bias" in kwargs for _, kwargs in model.calls)
+    assert any("copied again" in n for n in answer.notes)
+
+
+def test_prompt_tokens_is_the_largest_single_prompt(settings, store):
+    model = scripted(judge=0.9, copy="John Kirby", translate=lambda t: "John Kirby")
+    answer = _assistant(settings, store, model).ask("who denied ground troop plans?")
+    assert answer.prompt_tokens and answer.prompt_tokens < 150
