@@ -142,6 +142,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = _open(_settings(args))
     articles = store.list_articles()
+    flagged = store.flagged_sentences()
     if args.json:
         rows = [
             {
@@ -155,6 +156,11 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "sentences": a.n_sentences,
                 "chunks": a.n_chunks,
                 "key": a.key,
+                # Instruction-like sentences: kept in the article, never evidence.
+                "flagged_sentences": [
+                    {"index": s.index, "start": s.start, "end": s.end, "text": s.text}
+                    for s in flagged.get(a.id, [])
+                ],
             }
             for a in articles
         ]
@@ -162,7 +168,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         for a in articles:
             date = a.published.date().isoformat() if a.published else "-"
-            print(f"{a.id}  {a.lang or '-':3}  {date:10}  {a.n_sentences:4} sent  {a.title[:70]}")
+            marked = len(flagged.get(a.id, []))
+            note = f"  ({marked} instruction-like, never evidence)" if marked else ""
+            line = f"{a.id}  {a.lang or '-':3}  {date:10}  {a.n_sentences:4} sent  {a.title[:70]}"
+            print(line + note)
         print(
             f"{len(articles)} article(s) in collection {store.settings.collection!r}",
             file=sys.stderr,

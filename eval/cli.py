@@ -62,6 +62,11 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
             help="a dataset whose passages join the index as articles no question is about, "
             "for archive-scale retrieval (repeatable)",
         )
+        parser.add_argument(
+            "--distractor-limit",
+            type=int,
+            help="only the first N passages of the distractor datasets (the mission store: 400)",
+        )
         parser.add_argument("--split", help="BEIR qrels split (default: dev, else test)")
         parser.add_argument("--limit", type=int, help="evaluate a seeded sample of N questions")
     else:
@@ -100,6 +105,7 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         collection=args.collection,
         articles=args.articles or (),
         distractors=args.distractors or (),
+        distractor_limit=args.distractor_limit,
         split=args.split,
         progress=not args.quiet,
     )

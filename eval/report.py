@@ -22,22 +22,38 @@ _ANSWER_PLOT = (
     "citation_recall",
     "refusal_accuracy",
     "false_refusal_rate",
+    "language_purity",
 )
 
 
-def _cell(metric: str, value: float | None) -> str:
+def _cell(metric: str, value: float | None, interval: Any = None) -> str:
     if value is None:
         return "-"
-    return f"{value:.3f}" if metric in _FRACTIONS else f"{value:,.0f}"
+    text = f"{value:.3f}" if metric in _FRACTIONS else f"{value:,.0f}"
+    if interval:
+        text += f" [{interval[0]:.2f}, {interval[1]:.2f}]"
+    return text
 
 
 def format_table(result: dict[str, Any], tablefmt: str = "simple") -> str:
-    """Metrics as rows, systems as columns; ``-`` where a metric does not apply."""
+    """Metrics as rows, systems as columns; ``-`` where a metric does not apply; a rate of
+    the answer sample carries its 95% Wilson interval."""
     from tabulate import tabulate
 
     systems = list(result["systems"])
+    details = result.get("details", {})
+
+    def interval(system: str, metric: str) -> Any:
+        return (details.get(system, {}).get("intervals") or {}).get(metric)
+
     rows = [
-        [metric, *(_cell(metric, result["systems"][s].get(metric)) for s in systems)]
+        [
+            metric,
+            *(
+                _cell(metric, result["systems"][s].get(metric), interval(s, metric))
+                for s in systems
+            ),
+        ]
         for metric in SYSTEM_METRICS
     ]
     return tabulate(rows, headers=["metric", *systems], tablefmt=tablefmt, disable_numparse=True)

@@ -30,6 +30,8 @@ from kutip.errors import InputError
 from kutip.models.embeddings import CachedEmbeddings, make_embeddings
 from kutip.schema import SourceDocument
 from kutip.store import Store, open_store
+from kutip.text.lang import detect_language
+from kutip.text.purity import foreign_words
 
 SYSTEM_METRICS = (
     *M.RETRIEVAL_METRICS,
@@ -40,6 +42,7 @@ SYSTEM_METRICS = (
     "citation_recall",
     "refusal_accuracy",
     "false_refusal_rate",
+    "language_purity",
     "prompt_tokens_mean",
     "ttft_ms_p50",
     "ttft_ms_p95",
@@ -85,6 +88,7 @@ def run_eval(
     chat_model: Any = None,
     metrics_engine: str = "auto",
     distractors: Sequence[str | Path] = (),
+    distractor_limit: int | None = None,
 ) -> dict[str, Any]:
     """Evaluate kutip (and ``baselines``) on a dataset; see the module docstring for the shape.
 
@@ -103,7 +107,7 @@ def run_eval(
         raise InputError(
             str(distractors[0]), "distractors go into a fresh index; drop --collection to use them"
         )
-    extra = distractor_passages(evalset, distractors)
+    extra = distractor_passages(evalset, distractors)[:distractor_limit]
     if chat_model is None and answers > 0 and settings.llm != "none":
         from kutip.models.chat import make_chat_model
 
@@ -153,6 +157,7 @@ def run_eval(
         "limit": limit,
         "collection": collection,
         "distractors": [str(p) for p in distractors],
+        "distractor_limit": distractor_limit,
     }
     return result
 
@@ -432,10 +437,15 @@ def answer_metrics(
     refused_unanswerable: list[bool] = []
     cited_total = cited_ok = 0
     supported: list[bool] = []
+    pure: list[bool] = []
     rows: list[dict[str, Any]] = []
     can_cite = any(r.citations is not None for r in replies)
     for q, reply in zip(sample, replies, strict=True):
         rows.append(_row(q, reply, targets[q.id]))
+        if not reply.refused and reply.text.strip():
+            foreign = answer_foreign_words(q, reply.text)
+            rows[-1]["foreign_words"] = foreign
+            pure.append(not foreign)
         if q.impossible:
             refused_unanswerable.append(reply.refused)
             continue
@@ -464,12 +474,23 @@ def answer_metrics(
         "citation_recall": M.mean(supported) if can_cite else None,
         "refusal_accuracy": M.mean(refused_unanswerable),
         "false_refusal_rate": M.mean(refused_answerable),
+        "language_purity": M.mean(pure),
         "prompt_tokens_mean": M.mean(r.prompt_tokens for r in replies),
         "ttft_ms_p50": M.percentile((r.ttft_ms for r in replies), 50),
         "ttft_ms_p95": M.percentile((r.ttft_ms for r in replies), 95),
     }
     detail = {
         "answer_questions": len(replies),
+        "answerable": len(refused_answerable),
+        "unanswerable": len(refused_unanswerable),
+        # 95% Wilson intervals of each rate, beside the rate in the table and the report.
+        "intervals": {
+            "answer_accuracy": M.wilson(sum(correct), len(correct)),
+            "refusal_accuracy": M.wilson(sum(refused_unanswerable), len(refused_unanswerable)),
+            "false_refusal_rate": M.wilson(sum(refused_answerable), len(refused_answerable)),
+            "citation_precision": M.wilson(cited_ok, cited_total) if can_cite else None,
+            "language_purity": M.wilson(sum(pure), len(pure)),
+        },
         "answer_accuracy_spans": M.mean(correct_spans),
         "answer_accuracy_alt": M.mean(correct_alt),
         "citations": cited_total,
@@ -494,6 +515,14 @@ def answer_metrics(
         "per_question": rows,
     }
     return row, detail
+
+
+def answer_foreign_words(q: Question, answer: str) -> list[str]:
+    """The words of an answer that belong to the other language than the question's (English
+    unless the question is Indonesian); the question's and the gold answers' own words count
+    as the reader's, so a name the reader wrote is never foreign."""
+    language = "id" if detect_language(q.text) == "id" else "en"
+    return foreign_words(answer, language, [q.text, *q.answers_alt])
 
 
 def _row(q: Question, reply: SystemAnswer, target: Target) -> dict[str, Any]:

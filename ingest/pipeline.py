@@ -22,6 +22,7 @@ from kutip.errors import InputError
 from kutip.models.embeddings import mean_pool
 from kutip.schema import Article, Chunk, Sentence, SourceDocument
 from kutip.store import ArticleWrite, Store
+from kutip.text.injection import is_instruction
 from kutip.text.lang import detect_language
 from kutip.text.sentences import split_sentences
 from kutip.text.tokens import count_tokens
@@ -74,7 +75,10 @@ def prepare(doc: SourceDocument, settings: Settings) -> Prepared:
     title = (doc.title or "").strip() or doc.key
     article_id = article_id_for(title, text)
     spans = split_sentences(text)
-    sentences = [Sentence(article_id, i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+    sentences = [
+        Sentence(article_id, i, s, e, text[s:e], is_instruction(text[s:e]))
+        for i, (s, e) in enumerate(spans)
+    ]
     chunks = make_chunks(
         sentences, text, settings.chunk_tokens, settings.chunk_overlap, count_tokens
     )

@@ -39,6 +39,9 @@ class Sentence:
     start: int
     end: int
     text: str
+    flagged: bool = False
+    """Instruction-like text addressed to an AI assistant (``kutip.text.injection``): kept in
+    the article, marked, and never handed to the model as evidence."""
 
     @property
     def id(self) -> str:

@@ -89,7 +89,9 @@ def score_candidates(
     for sid, sentence in sentences.items():
         vec = vectors.get(sid)
         # A line of only "---" or "* * *" says nothing, yet its vector is close to every query.
-        if vec is None or not any(c.isalnum() for c in sentence.text):
+        # A sentence addressed to an AI assistant is data, never an instruction the model reads
+        # (kutip.text.injection): flagged at ingest, it is never evidence.
+        if vec is None or sentence.flagged or not any(c.isalnum() for c in sentence.text):
             continue
         sim = float(np.dot(query, np.asarray(vec, dtype=np.float32)))
         rank = chunk_rank.get(sid)

@@ -36,6 +36,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from kutip.schema import Sentence
+from kutip.text.tokens import count_tokens
 from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text
 from qa.types import Evidence
 
@@ -139,9 +140,8 @@ class Reader:
 
     def judge(self, question: str, piece: Piece) -> Judgment:
         started = time.perf_counter()
-        reply = self._invoke(
-            judge_messages(piece.text, question), max_tokens=1, logprobs=True, top_logprobs=10
-        )
+        messages = judge_messages(piece.text, question)
+        reply = self._invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
         probs = first_token_probs(reply)
         p_yes = None
         if probs is not None:
@@ -149,7 +149,7 @@ class Reader:
         elif str(reply.content).strip():
             # No probabilities from this backend: its word is all there is.
             p_yes = 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
-        return Judgment(p_yes, _prompt_tokens(reply), _ms(started))
+        return Judgment(p_yes, _prompt_tokens(reply, messages), _ms(started))
 
     def copy(self, question: str, piece: Piece, allow_not_found: bool = True) -> Copy:
         """The copied words; with ``allow_not_found=False`` the model may not refuse (used
@@ -173,7 +173,7 @@ class Reader:
             p_not = sum(p for token, p in probs.items() if token.strip().upper().startswith(_NOT))
         if text.upper().startswith(NOT_FOUND):
             text = ""
-        return Copy(text, p_not, _prompt_tokens(reply), _ms(started))
+        return Copy(text, p_not, _prompt_tokens(reply, messages), _ms(started))
 
     def _invoke(self, messages: list[BaseMessage], **kwargs: Any) -> Any:
         # Copying must not be penalised for repeating the sentence's own words: the default
@@ -231,9 +231,11 @@ def first_token_probs(reply: Any) -> dict[str, float] | None:
     return probs
 
 
-def _prompt_tokens(reply: Any) -> int:
+def _prompt_tokens(reply: Any, messages: Sequence[BaseMessage]) -> int:
+    """The model's own count of the prompt, or tiktoken's when the backend reports none."""
     usage = getattr(reply, "usage_metadata", None) or {}
-    return int(usage.get("input_tokens") or 0)
+    reported = int(usage.get("input_tokens") or 0)
+    return reported or sum(count_tokens(str(m.content)) for m in messages)
 
 
 def _ms(started: float) -> float:

@@ -32,9 +32,15 @@ def _evidence(text: str, n: int = 1, index: int = 0, lang: str = "id") -> Eviden
     return Evidence(n, "a1", "T", None, None, None, index, 0, len(text), text, 0.8, lang)
 
 
+# The test embedder's similarities mean nothing: the scripted judge alone decides here (the
+# fitted weights are the decision's own tests, above).
+JUDGE_ONLY = (-0.6, 1.0, 0.0, 0.0)
+
+
 def _assistant(settings, store, model, **overrides):
     Ingestor(settings, store).ingest_documents([ARTICLE])
-    run = settings.with_overrides(relevance_floor=0.0, **overrides)
+    overrides = {"relevance_floor": 0.0, "decision_weights": JUDGE_ONLY, **overrides}
+    run = settings.with_overrides(**overrides)
     return Assistant(run, store, chat_model=model)
 
 
@@ -217,3 +223,14 @@ def test_prompt_tokens_is_the_largest_single_prompt(settings, store):
     model = scripted(judge=0.9, copy="John Kirby", translate=lambda t: "John Kirby")
     answer = _assistant(settings, store, model).ask("who denied ground troop plans?")
     assert answer.prompt_tokens and answer.prompt_tokens < 150
+
+
+def test_the_decision_weights_come_from_the_environment(monkeypatch):
+    from kutip.config import load_settings
+    from kutip.errors import ConfigError
+
+    monkeypatch.setenv("KUTIP_DECISION_WEIGHTS", "-1,0.5,0.25,1")
+    assert load_settings().decision_weights == (-1.0, 0.5, 0.25, 1.0)
+    monkeypatch.setenv("KUTIP_DECISION_WEIGHTS", "-1,0.5")
+    with pytest.raises(ConfigError, match="four numbers"):
+        load_settings()

@@ -32,7 +32,10 @@ def _assistant(settings, store, replies=None, model=None, **overrides):
 
 def test_stream_yields_evidence_then_tokens_then_answer(settings, store):
     model = scripted(judge=0.9, copy="2,000 tonnes")
-    assistant = _assistant(settings, store, model=model, relevance_floor=0.0)
+    weights = (-0.6, 1.0, 0.0, 0.0)  # the scripted judge decides; the test embedder cannot
+    assistant = _assistant(
+        settings, store, model=model, relevance_floor=0.0, decision_weights=weights
+    )
     events = list(assistant.stream("How many tonnes of rice imports did Budi Santoso announce?"))
     assert isinstance(events[0], EvidenceEvent) and events[0].evidence
     assert any(isinstance(e, TokenEvent) for e in events[1:-1])

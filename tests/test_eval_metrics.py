@@ -127,3 +127,10 @@ def test_hit_mean_ratio_percentile():
     assert M.percentile([10, 20, 30, 40], 95) == pytest.approx(38.5)
     assert M.percentile([], 50) is None
     assert not math.isnan(M.percentile([1.0], 95) or 0.0)
+
+
+def test_wilson_interval_by_hand():
+    # 8 of 10: centre 0.7603, half-width 0.2167 (Wilson, z = 1.96)
+    assert M.wilson(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
+    assert M.wilson(0, 17)[0] == 0.0 and M.wilson(17, 17)[1] == 1.0
+    assert M.wilson(0, 0) is None

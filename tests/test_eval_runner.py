@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from scripted_model import scripted
 
 from eval.baselines import Cited, SystemAnswer
 from eval.datasets import Question, load_squad
@@ -99,9 +97,10 @@ def test_a_one_sentence_budget_loses_evidence_over_the_budget(make_settings):
 
 
 def test_run_eval_with_a_chat_model(make_settings):
-    reply = AIMessage("Rina Wulandari opened twelve shelters [1].")
-    model = GenericFakeChatModel(messages=itertools.cycle([reply]))
-    settings = make_settings(relevance_floor=0.0, citation_floor=0.0)
+    # kutip's jobs (judge, copy) get scripted probabilities; naive's one prompt gets the reply.
+    reply = "Rina Wulandari opened twelve shelters [1]."
+    model = scripted(judge=0.9, copy="Rina Wulandari", translate=lambda prompt: reply)
+    settings = make_settings(relevance_floor=0.0)
     result = run_eval(
         SQUAD, settings, answers=8, progress=False, chat_model=model, metrics_engine="python"
     )
@@ -114,13 +113,23 @@ def test_run_eval_with_a_chat_model(make_settings):
     assert naive["prompt_tokens_mean"] > 0 and naive["ttft_ms_p50"] is not None
     kutip = result["systems"]["kutip"]
     assert kutip["prompt_tokens_mean"] > 0 and kutip["ttft_ms_p50"] is not None
-    assert result["config"]["llm"] == "GenericFakeChatModel"
+    assert result["config"]["llm"] == "ScriptedChat"
     fusion = result["config"]["fusion"]  # a report says which weights it ran
     assert (fusion["rrf_k"], fusion["sentence_mix"]) == (settings.rrf_k, settings.sentence_mix)
     assert len(result["latency_ms"]["naive"]["total"]) == 8
     misses = result["details"]["naive"]["misses"]
     assert misses["graded"] == 6 and misses["causes"]["correct"] == 1
     assert misses["unanswerable"] == 2 and misses["unanswerable_refused"] == 0
+    # Purity: the English reply holds "Wulandari", a word Indonesian text uses often (the
+    # metric cannot tell an Indonesian name from an Indonesian word unless the question
+    # names it), and to the Indonesian question it is all English. Each rate has its interval.
+    assert naive["language_purity"] == 0.0
+    rows = result["details"]["naive"]["per_question"]
+    assert {tuple(r["foreign_words"]) for r in rows if not r["impossible"]} >= {("Wulandari",)}
+    intervals = result["details"]["naive"]["intervals"]
+    lo, hi = intervals["answer_accuracy"]
+    assert lo < 1 / 6 < hi
+    assert tuple(intervals["refusal_accuracy"]) == (0.0, pytest.approx(0.6576, abs=1e-3))
 
 
 def test_run_eval_user_jsonl_with_articles(make_settings):
@@ -198,6 +207,10 @@ def test_distractor_passages_join_the_index_for_every_system(make_settings, tmp_
     assert result["config"]["distractors"] == [str(extra)]
     for row in result["systems"].values():
         assert row["recall@5"] >= 0.8
+    first = run_eval(
+        SQUAD, settings, distractors=[extra], distractor_limit=1, baselines=(), progress=False
+    )
+    assert first["index"]["distractor_passages"] == 1  # the mission store takes the first 400
     with pytest.raises(InputError, match="drop --collection"):
         run_eval(SQUAD, settings, collection="mine", distractors=[extra], progress=False)
     empty = tmp_path / "empty.json"

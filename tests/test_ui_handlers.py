@@ -84,7 +84,7 @@ def test_refusal_looks_like_one(tmp_path: Path) -> None:
     handlers, _, _ = make_handlers(tmp_path)
     final = run_ask(handlers, "nothing about football?", Session())[-1]
     assert 'class="kutip-refusal"' in final[1][-1]["content"]
-    assert "Closest passages" in final[2]
+    assert "Related, but not an answer" in final[2]
     assert "No answer in the articles" in final[3]
 
 

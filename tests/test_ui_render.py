@@ -156,10 +156,10 @@ def test_refusal_offers_the_closest_passages() -> None:
         evidence=ev,
     )
     bubble = render.render_answer(turn, 0)
-    assert 'class="kutip-refusal"' in bubble and "Closest passages" in bubble
+    assert 'class="kutip-refusal"' in bubble and "Related, but not an answer" in bubble
     assert bubble.count('class="kutip-cite"') == 2
     section = render.render_turn_sources(turn, 0, {article.id: article})
-    assert "Closest passages" in section and section.count('class="kutip-card"') == 2
+    assert "Related, but not an answer" in section and section.count('class="kutip-card"') == 2
 
 
 def test_rewritten_question_is_shown_only_when_different() -> None:

@@ -67,6 +67,7 @@ CSS = """
 .kutip-meta { font-size: 0.85rem; color: var(--body-text-color-subdued); }
 .kutip-para { margin: 6px 0 0; }
 mark.kutip-hit { background: #fff1a8; color: inherit; padding: 0 2px; border-radius: 3px; }
+del.kutip-flagged { color: #a33; text-decoration: line-through; cursor: help; }
 .kutip-card.kutip-active mark.kutip-hit { background: #ffd23f; }
 .dark mark.kutip-hit { background: #5c4d00; }
 .dark .kutip-card.kutip-active mark.kutip-hit { background: #8a7200; }

@@ -213,7 +213,7 @@ class Handlers:
         choices = [render.article_choice(a) for a in articles]
         ids = [a.id for a in articles]
         value = select if select in ids else None
-        viewer = render.render_article_view(services.store.get_article(value) if value else None)
+        viewer = _article_view(services, value)
         return (
             render.render_article_table(articles),
             gr.Dropdown(choices=choices, value=value),
@@ -260,11 +260,10 @@ class Handlers:
     def show_article(self, article_id: str | None, collection: str) -> str:
         try:
             services = self.workspace.services(collection)
-            article = services.store.get_article(article_id) if article_id else None
+            return _article_view(services, article_id)
         except Exception as error:
             log.exception("showing article failed")
             return render.render_status(_friendly(error), "error")
-        return render.render_article_view(article)
 
     def add_articles(
         self,
@@ -344,3 +343,12 @@ class _StagedPath:
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
         self.problems: list[str] = []
+
+
+def _article_view(services: Any, article_id: str | None) -> str:
+    """The article viewer for ``article_id``, its instruction-like sentences marked."""
+    article = services.store.get_article(article_id) if article_id else None
+    if article is None:
+        return render.render_article_view(None)
+    flagged = [s for s in services.store.sentences(article.id) if s.flagged]
+    return render.render_article_view(article, flagged)

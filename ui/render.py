@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from kutip.schema import Article
+from kutip.schema import Article, Sentence
 from qa.types import Citation, Evidence
 from ui.state import Turn
 
@@ -209,7 +209,9 @@ def render_answer(turn: Turn, turn_no: int) -> str:
                     f'title="Show passage {n}">[{n}]</a>'
                     for n in numbers
                 )
-                parts.append(f'<small class="kutip-closest">Closest passages: {links}</small>')
+                parts.append(
+                    f'<small class="kutip-closest">Related, but not an answer: {links}</small>'
+                )
         else:
             parts.append(linkify(turn.answer, turn_no, numbers))
         return "\n\n".join(parts)
@@ -305,8 +307,8 @@ def render_turn_sources(turn: Turn, turn_no: int, articles: Mapping[str, Article
         heading, refs = "Evidence found", list(turn.evidence)
         note = "Retrieved before the answer; the cited ones stay when it is done."
     elif turn.refused:
-        heading, refs = "Closest passages", list(turn.evidence)
-        note = "The articles don't answer this; these passages came closest."
+        heading, refs = "Related, but not an answer", list(turn.evidence)
+        note = "The model read these sentences one by one; none answers the question."
     else:
         heading, refs = "Sources", list(turn.citations)
         note = "" if refs else "The answer cites no sentence."
@@ -390,16 +392,43 @@ def render_article_table(articles: Sequence[Article]) -> str:
     )
 
 
-def render_article_view(article: Article | None) -> str:
-    """One article's full text, shown literally (escaped, line breaks kept)."""
+FLAGGED_TITLE = "instruction-like text: never used as evidence"
+
+
+def mark_flagged(text: str, flagged: Iterable[Sentence]) -> str:
+    """Escaped ``text`` with each instruction-like sentence marked (kutip.text.injection)."""
+    out: list[str] = []
+    cursor = 0
+    for start, end in sorted((s.start, s.end) for s in flagged):
+        if start < cursor or end > len(text):
+            continue
+        out.append(esc(text[cursor:start]))
+        out.append(
+            f'<del class="kutip-flagged" title="{FLAGGED_TITLE}">{esc(text[start:end])}</del>'
+        )
+        cursor = end
+    out.append(esc(text[cursor:]))
+    return "".join(out)
+
+
+def render_article_view(article: Article | None, flagged: Sequence[Sentence] = ()) -> str:
+    """One article's full text, shown literally (escaped, line breaks kept), its
+    instruction-like sentences (``flagged``) struck through and titled as such."""
     if article is None:
         return '<div class="kutip-viewer kutip-empty">Choose an article to read it here.</div>'
     meta = _meta_line(article.title, article.source, article.url, article.published)
+    note = (
+        f'<div class="kutip-meta kutip-flag-note">{len(flagged)} instruction-like sentence(s), '
+        "struck through: never used as evidence.</div>"
+        if flagged
+        else ""
+    )
     return (
         f'<div class="kutip-viewer" data-article="{esc(article.id)}">'
         f'<h3 class="kutip-title">{esc(article.title)}</h3>'
         + (f'<div class="kutip-meta">{meta}</div>' if meta else "")
-        + f'<div class="kutip-article-text">{esc(article.text)}</div></div>'
+        + note
+        + f'<div class="kutip-article-text">{mark_flagged(article.text, flagged)}</div></div>'
     )
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kutip.schema import Article, Chunk, Sentence
+from kutip.text.injection import is_instruction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -28,6 +29,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_key ON articles(key);
 CREATE TABLE IF NOT EXISTS sentences (
     article_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    flagged INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS chunks (
@@ -72,6 +74,22 @@ class Catalog:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        self._add_flags()
+
+    def _add_flags(self) -> None:
+        """Catalogs written before sentences were flagged get the column, and their sentences
+        are flagged once now (a regex over the stored text, no model time)."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(sentences)")}
+        if "flagged" in columns:
+            return
+        with self._tx() as db:
+            db.execute("ALTER TABLE sentences ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
+            rows = db.execute(
+                "SELECT s.article_id, s.idx, substr(a.text, s.start + 1, s.end - s.start) "
+                "FROM sentences s JOIN articles a ON a.id = s.article_id"
+            ).fetchall()
+            flagged = [(aid, idx) for aid, idx, text in rows if is_instruction(text)]
+            db.executemany("UPDATE sentences SET flagged=1 WHERE article_id=? AND idx=?", flagged)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -111,7 +129,7 @@ class Catalog:
     ) -> None:
         """Write the article, its sentences and chunks invisibly (state ``pending``)."""
         now = (article.ingested_at or datetime.now(UTC)).isoformat()
-        sents = [(s.article_id, s.index, s.start, s.end) for s in sentences]
+        sents = [(s.article_id, s.index, s.start, s.end, int(s.flagged)) for s in sentences]
         chs = [
             (c.article_id, c.index, c.first_sentence, c.last_sentence, c.start, c.end, c.n_tokens)
             for c in chunks
@@ -135,7 +153,10 @@ class Catalog:
                     len(chs),
                 ),
             )
-            db.executemany("INSERT INTO sentences VALUES (?,?,?,?)", sents)
+            db.executemany(
+                "INSERT INTO sentences (article_id, idx, start, end, flagged) VALUES (?,?,?,?,?)",
+                sents,
+            )
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", chs)
 
     def mark_ready(self, article_id: str, replaces: Iterable[str] = ()) -> None:
@@ -212,10 +233,19 @@ class Catalog:
     def sentences(self, article: Article) -> list[Sentence]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT idx, start, end FROM sentences WHERE article_id=? ORDER BY idx",
+                "SELECT idx, start, end, flagged FROM sentences WHERE article_id=? ORDER BY idx",
                 (article.id,),
             ).fetchall()
-        return [Sentence(article.id, i, s, e, article.text[s:e]) for i, s, e in rows]
+        return [Sentence(article.id, i, s, e, article.text[s:e], bool(f)) for i, s, e, f in rows]
+
+    def flagged(self) -> list[tuple[str, int, int, int]]:
+        """(article_id, idx, start, end) of every flagged sentence of a ready article."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT s.article_id, s.idx, s.start, s.end FROM sentences s "
+                "JOIN articles a ON a.id = s.article_id "
+                "WHERE s.flagged=1 AND a.state='ready' ORDER BY s.article_id, s.idx"
+            ).fetchall()
 
     def chunks(self, article: Article) -> list[Chunk]:
         with self._lock:

@@ -221,6 +221,17 @@ class Store:
         article = self.catalog.get(article_id)
         return self.catalog.sentences(article) if article else []
 
+    def flagged_sentences(self) -> dict[str, list[Sentence]]:
+        """Every article's instruction-like sentences (never evidence), by article id."""
+        rows = self.catalog.flagged()
+        texts = self.catalog.texts({aid for aid, *_ in rows})
+        out: dict[str, list[Sentence]] = {}
+        for aid, idx, start, end in rows:
+            out.setdefault(aid, []).append(
+                Sentence(aid, idx, start, end, texts[aid][start:end], True)
+            )
+        return out
+
     def chunks(self, article_id: str) -> list[Chunk]:
         article = self.catalog.get(article_id)
         return self.catalog.chunks(article) if article else []
