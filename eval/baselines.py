@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from langchain_core.prompts import ChatPromptTemplate
 
+from eval.answer_cache import AnswerCache, prompt_key
 from kutip.config import Settings
 from kutip.store import Store
 from kutip.text.tokens import count_tokens
@@ -196,7 +197,9 @@ class NaiveSystem:
 
     name = "naive"
 
-    def __init__(self, store: Store, chat_model: Any, workdir: Path) -> None:
+    def __init__(
+        self, store: Store, chat_model: Any, workdir: Path, cache: AnswerCache | None = None
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -204,6 +207,7 @@ class NaiveSystem:
 
         self.chat_model = chat_model
         self.can_answer = chat_model is not None
+        self.cache = cache
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=NAIVE_CHUNK_SIZE, chunk_overlap=NAIVE_CHUNK_OVERLAP, add_start_index=True
         )
@@ -250,6 +254,10 @@ class NaiveSystem:
         started = time.perf_counter()
         found = self._search(question, NAIVE_TOP_K)
         messages = stuff_messages(question, [text for text, _ in found])
+        key = prompt_key(self.name, self.chat_model, messages) if self.cache else ""
+        if self.cache and (hit := self.cache.get(key)) is not None:
+            # Recorded timings: what this answer cost when it was generated.
+            return SystemAnswer(**hit, citations=None, handed=[u for _, u in found])
         prompt_tokens = sum(count_tokens(str(m.content)) for m in messages)
         first: float | None = None
         pieces: list[str] = []
@@ -262,15 +270,16 @@ class NaiveSystem:
                 first = (time.perf_counter() - started) * 1000
             pieces.append(text)
         reply = "".join(pieces).strip()
-        return SystemAnswer(
-            text=reply,
-            refused=not reply or is_model_refusal(reply),
-            citations=None,
-            prompt_tokens=prompt_tokens,
-            ttft_ms=first,
-            total_ms=(time.perf_counter() - started) * 1000,
-            handed=[u for _, u in found],
-        )
+        record = {
+            "text": reply,
+            "refused": not reply or is_model_refusal(reply),
+            "prompt_tokens": prompt_tokens,
+            "ttft_ms": first,
+            "total_ms": (time.perf_counter() - started) * 1000,
+        }
+        if self.cache:
+            self.cache.put(key, record)
+        return SystemAnswer(**record, citations=None, handed=[u for _, u in found])
 
     def close(self) -> None:
         # Release this client's Chroma system (files, threads) before its folder is removed.
@@ -283,7 +292,12 @@ def stuff_messages(question: str, contexts: Sequence[str]) -> list[Any]:
 
 
 def make_systems(
-    names: Sequence[str], settings: Settings, store: Store, chat_model: Any, workdir: Path
+    names: Sequence[str],
+    settings: Settings,
+    store: Store,
+    chat_model: Any,
+    workdir: Path,
+    cache: AnswerCache | None = None,
 ) -> list[System]:
     """kutip first, then the named baselines (unknown names are a one-line error)."""
     from kutip.errors import ConfigError
@@ -298,5 +312,5 @@ def make_systems(
         if name == "bm25":
             systems.append(BM25System(store))
         else:
-            systems.append(NaiveSystem(store, chat_model, workdir / "naive-chroma"))
+            systems.append(NaiveSystem(store, chat_model, workdir / "naive-chroma", cache))
     return systems

@@ -67,6 +67,11 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
             type=int,
             help="only the first N passages of the distractor datasets (the mission store: 400)",
         )
+        parser.add_argument(
+            "--no-answer-cache",
+            action="store_true",
+            help="ask the baselines' model again instead of reusing answers to the same prompt",
+        )
         parser.add_argument("--split", help="BEIR qrels split (default: dev, else test)")
         parser.add_argument("--limit", type=int, help="evaluate a seeded sample of N questions")
     else:
@@ -106,6 +111,7 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         articles=args.articles or (),
         distractors=args.distractors or (),
         distractor_limit=args.distractor_limit,
+        answer_cache=not args.no_answer_cache,
         split=args.split,
         progress=not args.quiet,
     )
@@ -114,6 +120,8 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         write_details(rows, args.details)
     print(f"{result['dataset']}: {result['dataset_info']['retrieval_questions']} questions")
     print(format_table(result))
+    if counts := result.get("baseline_answer_cache"):
+        print(f"baseline answers from the cache: {counts['hits']}, generated: {counts['misses']}")
     if lost := format_lost(result):
         print(lost)
     if result["significance"]:

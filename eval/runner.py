@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics as M
+from eval.answer_cache import AnswerCache
 from eval.baselines import System, SystemAnswer, make_systems
 from eval.datasets import EvalSet, Question, load_dataset
 from eval.evidence import STEPS, holds_evidence, lost_at
@@ -62,6 +63,11 @@ def embedding_cache_path(settings: Settings) -> Path:
     return settings.store_dir / "cache" / "embeddings.sqlite"
 
 
+def answer_cache_path(settings: Settings) -> Path:
+    """Where baseline answers are cached (``eval.answer_cache``), beside the embeddings."""
+    return settings.store_dir / "cache" / "baseline-answers.sqlite"
+
+
 def eval_index_settings(settings: Settings, folder: Path) -> Settings:
     """Settings for a throwaway eval index in ``folder``: embedded Chroma, the eval
     collection, and an ef_search at which a rebuild ranks the same (``EVAL_SEARCH_EF``)."""
@@ -89,6 +95,7 @@ def run_eval(
     metrics_engine: str = "auto",
     distractors: Sequence[str | Path] = (),
     distractor_limit: int | None = None,
+    answer_cache: bool = True,
 ) -> dict[str, Any]:
     """Evaluate kutip (and ``baselines``) on a dataset; see the module docstring for the shape.
 
@@ -113,6 +120,7 @@ def run_eval(
 
         chat_model = make_chat_model(settings)
     questions = _limit(evalset.questions, limit, seed)
+    cache_counts: dict[str, int] | None = None
     embeddings = CachedEmbeddings(
         make_embeddings(settings.embedding), embedding_cache_path(settings)
     )
@@ -129,7 +137,8 @@ def run_eval(
             build["seconds"] = round(time.perf_counter() - started, 1)
             build["embedding_cache"] = {"hits": embeddings.hits, "misses": embeddings.misses}
             targets = Resolver(store).resolve_all(evalset, questions)
-            systems = make_systems(baselines, run_settings, store, chat_model, work)
+            cache = AnswerCache(answer_cache_path(settings)) if answer_cache else None
+            systems = make_systems(baselines, run_settings, store, chat_model, work, cache)
             try:
                 result = _evaluate(
                     evalset, questions, targets, systems, answers, seed, progress, metrics_engine
@@ -137,9 +146,13 @@ def run_eval(
             finally:
                 for system in systems:
                     system.close()
+                if cache is not None:
+                    cache_counts = {"hits": cache.hits, "misses": cache.misses}
+                    cache.close()
         finally:
             store.close()
     result["index"] = build
+    result["baseline_answer_cache"] = cache_counts
     result["config"] = {
         "embedding": settings.embedding,
         "llm": model_name(settings, chat_model),

@@ -335,3 +335,57 @@ def test_kutip_eval_command_end_to_end(tmp_path, monkeypatch, capsys):
     text = (report / "report.md").read_text()
     assert "| ndcg@10" in text and "plus 1 distractor passages" in text
     assert "## Why answers missed" in text
+
+
+def test_baseline_answers_are_cached_by_prompt_and_model(make_settings):
+    calls = []
+
+    def counted(prompt: str) -> str:
+        calls.append(prompt)
+        return "Rina Wulandari opened twelve shelters [1]."
+
+    settings = make_settings(relevance_floor=0.0)
+
+    def run(model):
+        return run_eval(
+            SQUAD, settings, answers=6, baselines=("naive",), progress=False, chat_model=model
+        )
+
+    first = run(scripted(judge=0.9, copy="x", translate=counted))
+    generated = len(calls)
+    assert generated == 6 and first["baseline_answer_cache"] == {"hits": 0, "misses": 6}
+    second = run(scripted(judge=0.9, copy="x", translate=counted))
+    assert len(calls) == generated  # the naive model was not asked again
+    assert second["baseline_answer_cache"] == {"hits": 6, "misses": 0}
+    assert (
+        second["systems"]["naive"]["answer_accuracy"]
+        == first["systems"]["naive"]["answer_accuracy"]
+    )
+    # With the cache off (--no-answer-cache) the model is asked again.
+    model = scripted(judge=0.9, copy="x", translate=counted)
+    third = run_eval(
+        SQUAD,
+        settings,
+        answers=6,
+        baselines=("naive",),
+        progress=False,
+        chat_model=model,
+        answer_cache=False,
+    )
+    assert len(calls) == generated + 6 and third["baseline_answer_cache"] is None
+
+
+def test_the_cache_key_is_the_model_and_every_message():
+    from langchain_core.messages import HumanMessage
+
+    from eval.answer_cache import prompt_key
+
+    class Model:
+        def __init__(self, temperature: float) -> None:
+            self._identifying_params = {"model_path": "q.gguf", "temperature": temperature}
+
+    question = [HumanMessage("ctx\n\nQuestion: who?")]
+    assert prompt_key("naive", Model(0.0), question) == prompt_key("naive", Model(0.0), question)
+    assert prompt_key("naive", Model(0.0), question) != prompt_key("naive", Model(0.7), question)
+    other = [HumanMessage("other ctx\n\nQuestion: who?")]
+    assert prompt_key("naive", Model(0.0), question) != prompt_key("naive", Model(0.0), other)
