@@ -24,6 +24,16 @@ def _ints(text: str) -> list[int]:
     return values
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a share like 0.25: {text!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1: {text!r}")
+    return value
+
+
 def _names(text: str) -> list[str]:
     return [] if text.strip().lower() in ("", "none") else [x.strip() for x in text.split(",")]
 
@@ -39,6 +49,13 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         )
         parser.add_argument(
             "--answers", type=int, default=60, help="questions answered in full (default 60)"
+        )
+        parser.add_argument(
+            "--unanswerable-share",
+            type=_share,
+            help="share of unanswerable questions in the answer sample (default 1/6); when "
+            "they run out answerable ones fill it, so 1 with --answers 300+U takes all U "
+            "unanswerable and 300 answerable",
         )
         parser.add_argument(
             "--baseline",
@@ -97,13 +114,20 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
 
 
 def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
-    from eval.report import format_lost, format_significance, format_table, write_report
+    from eval.report import (
+        format_lost,
+        format_sample,
+        format_significance,
+        format_table,
+        write_report,
+    )
     from eval.runner import run_eval
 
     result = run_eval(
         args.dataset,
         settings,
         answers=args.answers,
+        unanswerable_share=args.unanswerable_share,
         baselines=args.baseline,
         seed=args.seed,
         limit=args.limit,
@@ -120,7 +144,10 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         write_details(rows, args.details)
     print(f"{result['dataset']}: {result['dataset_info']['retrieval_questions']} questions")
     print(format_table(result))
-    if counts := result.get("baseline_answer_cache"):
+    if sample := format_sample(result):
+        print(sample)
+    counts = result.get("baseline_answer_cache")
+    if counts and counts["hits"] + counts["misses"]:  # silent when no baseline answered
         print(f"baseline answers from the cache: {counts['hits']}, generated: {counts['misses']}")
     if lost := format_lost(result):
         print(lost)

@@ -40,13 +40,22 @@ from qa.read import Reader, pieces
 
 
 def collect(
-    dataset: str, answerable: int, unanswerable: int, seed: int, out: Path, limit_pieces: int
+    dataset: str,
+    answerable: int,
+    unanswerable: int,
+    seed: int,
+    out: Path,
+    limit_pieces: int,
+    articles: Sequence[str] = (),
+    distractors: Sequence[str] = (),
+    distractor_limit: int | None = None,
 ) -> int:
     """Write the signals of every piece of the sampled questions to ``out``; returns rows."""
     settings = load_settings()
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
-    with dataset_index(dataset, settings) as (evalset, store, run, _), out.open("w") as fh:
+    index = dataset_index(dataset, settings, distractors, articles, distractor_limit)
+    with index as (evalset, store, run, _), out.open("w") as fh:
         rng = random.Random(seed)
         ans = [q for q in evalset.questions if not q.impossible]
         una = [q for q in evalset.questions if q.impossible]
@@ -179,6 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--seed", type=int, default=1)
     c.add_argument("--pieces", type=int, default=3)
     c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--articles", action="append", default=[], help="for a JSONL question set")
+    c.add_argument("--distractors", action="append", default=[])
+    c.add_argument("--distractor-limit", type=int)
     f = sub.add_parser("fit", help="fit the decision weights on signal files")
     f.add_argument("files", nargs="+")
     f.add_argument("--check", nargs="*", default=[], help="signal files not used for fitting")
@@ -188,7 +200,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "collect":
         rows = collect(
-            args.dataset, args.answerable, args.unanswerable, args.seed, args.out, args.pieces
+            args.dataset,
+            args.answerable,
+            args.unanswerable,
+            args.seed,
+            args.out,
+            args.pieces,
+            args.articles,
+            args.distractors,
+            args.distractor_limit,
         )
         print(f"{rows} pieces -> {args.out}")
         return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.failures import format_table as format_misses
-from eval.runner import SYSTEM_METRICS
+from eval.runner import CI_SUFFIX, SYSTEM_METRICS
 
 _FRACTIONS = frozenset(SYSTEM_METRICS) - {"prompt_tokens_mean", "ttft_ms_p50", "ttft_ms_p95"}
 _RETRIEVAL_PLOT = ("ndcg@10", "recall@1", "recall@5", "mrr@10", "evidence_hit@1", "evidence_hit@5")
@@ -27,12 +27,13 @@ _ANSWER_PLOT = (
 
 
 def _cell(metric: str, value: float | None, interval: Any = None) -> str:
+    """``0.62 [0.56, 0.67]`` for a rate with its 95% interval (two decimals: the interval is
+    wider than the third), ``0.625`` for other fractions, ``4,210`` for tokens and ms."""
     if value is None:
         return "-"
-    text = f"{value:.3f}" if metric in _FRACTIONS else f"{value:,.0f}"
     if interval:
-        text += f" [{interval[0]:.2f}, {interval[1]:.2f}]"
-    return text
+        return f"{value:.2f} [{interval[0]:.2f}, {interval[1]:.2f}]"
+    return f"{value:.3f}" if metric in _FRACTIONS else f"{value:,.0f}"
 
 
 def format_table(result: dict[str, Any], tablefmt: str = "simple") -> str:
@@ -44,7 +45,7 @@ def format_table(result: dict[str, Any], tablefmt: str = "simple") -> str:
     details = result.get("details", {})
 
     def interval(system: str, metric: str) -> Any:
-        return (details.get(system, {}).get("intervals") or {}).get(metric)
+        return details.get(system, {}).get(f"{metric}{CI_SUFFIX}")
 
     rows = [
         [
@@ -57,6 +58,19 @@ def format_table(result: dict[str, Any], tablefmt: str = "simple") -> str:
         for metric in SYSTEM_METRICS
     ]
     return tabulate(rows, headers=["metric", *systems], tablefmt=tablefmt, disable_numparse=True)
+
+
+def format_sample(result: dict[str, Any]) -> str:
+    """The answer sample's two parts, said apart: answer accuracy and false refusals are over
+    the answerable questions, refusal accuracy over the unanswerable ones ("" without one)."""
+    sample = result.get("dataset_info", {}).get("answer_sample", {})
+    answerable, unanswerable = sample.get("answerable", 0), sample.get("unanswerable", 0)
+    if not answerable and not unanswerable:
+        return ""
+    return (
+        f"answer sample: {answerable} answerable (answer_accuracy, false_refusal_rate), "
+        f"{unanswerable} unanswerable (refusal_accuracy); rates with 95% Wilson intervals"
+    )
 
 
 def format_significance(result: dict[str, Any], tablefmt: str = "simple") -> str:
@@ -96,8 +110,9 @@ def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
         *_distractor_lines(result),
         f"- retrieval judged on {info.get('retrieval_questions', '?')} answerable questions "
         f"(evidence sentence known for {info.get('evidence_questions', '?')})",
-        f"- answers: {sample.get('answerable', 0)} answerable + "
-        f"{sample.get('unanswerable', 0)} unanswerable questions, seed {config.get('seed')}",
+        f"- answers: {sample.get('answerable', 0)} answerable questions (answer accuracy, false "
+        f"refusals) + {sample.get('unanswerable', 0)} unanswerable ones (refusal accuracy), "
+        f"seed {config.get('seed')}; rates carry their 95% Wilson interval `[lo, hi]`",
         f"- embedding `{config.get('embedding')}`, answer model `{config.get('llm')}`, "
         f"evidence_k {config.get('evidence_k')}, evidence_tokens "
         f"{config.get('evidence_tokens') or 'off'}, chunk bonus (value, decay) "

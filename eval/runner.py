@@ -56,6 +56,7 @@ RETRIEVE_DEPTH = 100
 # builds give identical metrics (docs/evaluation.md).
 EVAL_SEARCH_EF = 1000
 UNANSWERABLE_SHARE = 1 / 6  # BASELINES.md's 50 answerable + 10 unanswerable mix
+CI_SUFFIX = "_ci"  # details[system]["answer_accuracy_ci"] = [lo, hi], the 95% Wilson interval
 
 
 def embedding_cache_path(settings: Settings) -> Path:
@@ -96,16 +97,20 @@ def run_eval(
     distractors: Sequence[str | Path] = (),
     distractor_limit: int | None = None,
     answer_cache: bool = True,
+    unanswerable_share: float | None = None,
 ) -> dict[str, Any]:
     """Evaluate kutip (and ``baselines``) on a dataset; see the module docstring for the shape.
 
     ``answers``: how many questions (seeded sample, answerable and unanswerable mixed) get full
-    answers. ``limit``: evaluate only a seeded sample of that many questions (the index still
-    holds every passage). ``articles``: paths/URLs to ingest for a JSONL set. ``chat_model``:
-    use this model instead of building one from ``settings.llm`` (tests pass a fake).
-    ``distractors``: datasets whose passages join the index as articles no question asks
-    about, so questions must be found in an archive they were not written for (BASELINES.md's
-    second table); every system searches the same enlarged index.
+    answers; ``unanswerable_share`` of them unanswerable (``None``: ``UNANSWERABLE_SHARE``), as
+    far as there are (``1``: every unanswerable question, the rest answerable). ``limit``:
+    evaluate only a seeded sample of that many questions (the index still holds every passage).
+    ``articles``: paths/URLs to ingest for a JSONL set. ``chat_model``: use this model instead
+    of building one from ``settings.llm`` (tests pass a fake). ``distractors``: datasets whose
+    passages join the index as articles no question asks about, so questions must be found in
+    an archive they were not written for (BASELINES.md's second table); every system searches
+    the same enlarged index; ``distractor_limit`` keeps the first N of their passages.
+    ``answer_cache``: reuse baseline answers to the same prompt and model (``eval.answer_cache``).
     """
     evalset = load_dataset(dataset_path, split=split)
     if evalset.kind == "jsonl" and not collection and not articles:
@@ -120,6 +125,9 @@ def run_eval(
 
         chat_model = make_chat_model(settings)
     questions = _limit(evalset.questions, limit, seed)
+    if unanswerable_share is None:
+        unanswerable_share = UNANSWERABLE_SHARE
+    sample = sample_questions(questions, answers, seed, unanswerable_share)
     cache_counts: dict[str, int] | None = None
     embeddings = CachedEmbeddings(
         make_embeddings(settings.embedding), embedding_cache_path(settings)
@@ -141,7 +149,7 @@ def run_eval(
             systems = make_systems(baselines, run_settings, store, chat_model, work, cache)
             try:
                 result = _evaluate(
-                    evalset, questions, targets, systems, answers, seed, progress, metrics_engine
+                    evalset, questions, targets, systems, sample, progress, metrics_engine
                 )
             finally:
                 for system in systems:
@@ -166,6 +174,7 @@ def run_eval(
         "depth": RETRIEVE_DEPTH,
         "search_ef": run_settings.search_ef,
         "answers": answers,
+        "unanswerable_share": unanswerable_share,
         "seed": seed,
         "limit": limit,
         "collection": collection,
@@ -252,6 +261,8 @@ def dataset_index(
     dataset_path: str | Path,
     settings: Settings,
     distractors: Sequence[str | Path] = (),
+    articles: Sequence[str] = (),
+    distractor_limit: int | None = None,
 ) -> Iterator[tuple[EvalSet, Store, Settings, Path]]:
     """A throwaway index of the dataset's passages (plus ``distractors``), built as
     ``kutip eval`` builds it; the embedding cache makes this fast after the first run.
@@ -260,7 +271,7 @@ def dataset_index(
     that lives as long as the index (for a baseline's own index).
     """
     evalset = load_dataset(dataset_path)
-    extra = distractor_passages(evalset, distractors)
+    extra = distractor_passages(evalset, distractors)[:distractor_limit]
     embeddings = CachedEmbeddings(
         make_embeddings(settings.embedding), embedding_cache_path(settings)
     )
@@ -268,7 +279,7 @@ def dataset_index(
         run = eval_index_settings(settings, Path(tmp) / "store")
         store = open_store(run, embeddings)
         try:
-            build_index(evalset, store, run, (), None, progress=False, distractors=extra)
+            build_index(evalset, store, run, articles, None, progress=False, distractors=extra)
             yield evalset, store, run, Path(tmp)
         finally:
             store.close()
@@ -298,13 +309,11 @@ def _evaluate(
     questions: list[Question],
     targets: dict[str, Target],
     systems: list[System],
-    answers: int,
-    seed: int,
+    sample: list[Question],
     progress: bool,
     engine: str,
 ) -> dict[str, Any]:
     retrieval_qs = [q for q in questions if not q.impossible and targets[q.id].qrels]
-    sample = sample_questions(questions, answers, seed)
     out: dict[str, Any] = {
         "dataset": evalset.name,
         "systems": {},
@@ -345,13 +354,20 @@ def _evaluate(
     return out
 
 
-def sample_questions(questions: Sequence[Question], n: int, seed: int) -> list[Question]:
-    """A seeded sample of ``n`` questions, about one in six unanswerable when there are some."""
+def sample_questions(
+    questions: Sequence[Question], n: int, seed: int, unanswerable_share: float = UNANSWERABLE_SHARE
+) -> list[Question]:
+    """A seeded sample of ``n`` questions, ``unanswerable_share`` of them unanswerable (one in
+    six by default); when one kind runs out the other fills the sample, so a share of 1 takes
+    every unanswerable question and answerable ones for the rest (300 + all: ``n = 300 + U``).
+    """
     if n <= 0:
         return []
+    if not 0.0 <= unanswerable_share <= 1.0:
+        raise ValueError(f"unanswerable share must be within 0..1, not {unanswerable_share}")
     answerable = [q for q in questions if not q.impossible]
     unanswerable = [q for q in questions if q.impossible]
-    n_unans = min(len(unanswerable), round(n * UNANSWERABLE_SHARE) if answerable else n)
+    n_unans = min(len(unanswerable), round(n * unanswerable_share) if answerable else n)
     n_ans = min(len(answerable), n - n_unans)
     n_unans = min(len(unanswerable), n - n_ans)
     rng = random.Random(seed)
@@ -492,18 +508,19 @@ def answer_metrics(
         "ttft_ms_p50": M.percentile((r.ttft_ms for r in replies), 50),
         "ttft_ms_p95": M.percentile((r.ttft_ms for r in replies), 95),
     }
+    intervals = {
+        "answer_accuracy": M.wilson(sum(correct), len(correct)),
+        "refusal_accuracy": M.wilson(sum(refused_unanswerable), len(refused_unanswerable)),
+        "false_refusal_rate": M.wilson(sum(refused_answerable), len(refused_answerable)),
+        "citation_precision": M.wilson(cited_ok, cited_total) if can_cite else None,
+        "language_purity": M.wilson(sum(pure), len(pure)),
+    }
     detail = {
         "answer_questions": len(replies),
         "answerable": len(refused_answerable),
         "unanswerable": len(refused_unanswerable),
-        # 95% Wilson intervals of each rate, beside the rate in the table and the report.
-        "intervals": {
-            "answer_accuracy": M.wilson(sum(correct), len(correct)),
-            "refusal_accuracy": M.wilson(sum(refused_unanswerable), len(refused_unanswerable)),
-            "false_refusal_rate": M.wilson(sum(refused_answerable), len(refused_answerable)),
-            "citation_precision": M.wilson(cited_ok, cited_total) if can_cite else None,
-            "language_purity": M.wilson(sum(pure), len(pure)),
-        },
+        # 95% Wilson intervals, beside each rate in the table and the report.
+        **{f"{metric}{CI_SUFFIX}": list(ci) if ci else None for metric, ci in intervals.items()},
         "answer_accuracy_spans": M.mean(correct_spans),
         "answer_accuracy_alt": M.mean(correct_alt),
         "citations": cited_total,

@@ -97,3 +97,28 @@ def test_wikipedia_page_names_become_titles(tmp_path):
     path.write_text(json.dumps(data), encoding="utf-8")
     ds = load_dataset(path, require_questions=False)
     assert [p.title for p in ds.passages] == ["European Union law"]
+
+
+def test_our_sample_article_question_set():
+    """eval/questions/sample-article.jsonl: the shape its README promises, and every evidence
+    string inside one sentence of the bundled article."""
+    from eval.metrics import answer_matches
+    from kutip.demo import sample_article_path
+    from kutip.text.lang import detect_language
+    from kutip.text.sentences import split_sentences
+
+    root = Path(__file__).parent.parent
+    ds = load_jsonl(root / "eval" / "questions" / "sample-article.jsonl")
+    text = sample_article_path().read_text(encoding="utf-8")
+    sentences = [text[a:b] for a, b in split_sentences(text)]
+    assert len(ds.questions) >= 36 and len({q.id for q in ds.questions}) == len(ds.questions)
+    assert len(ds.answerable) >= 24 and len(ds.unanswerable) >= 12
+    languages = [detect_language(q.text) for q in ds.questions]
+    assert abs(languages.count("en") - languages.count("id")) <= 4
+    for q in ds.questions:
+        assert detect_language(q.text) == ("id" if "id-" in q.id else "en"), q.id
+        if q.impossible:
+            assert not q.evidence and not q.answers, q.id
+            continue
+        (sentence,) = [s for s in sentences if q.evidence[0] in s]
+        assert answer_matches(sentence, q.answers), q.id  # the source's own form is accepted

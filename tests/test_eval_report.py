@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from eval.report import format_significance, format_table, write_report
+from eval.report import format_sample, format_significance, format_table, write_report
 from eval.runner import SYSTEM_METRICS
 
 
@@ -37,6 +37,8 @@ def _result() -> dict:
                 "evidence_hit_handed": 0.875,
                 "handed_units_mean": 7.25,
                 "evidence_lost": {"not retrieved": 0, "dropped by focus": 1},
+                "answer_accuracy_ci": [0.4, 0.6],
+                "language_purity_ci": None,
             },
             "bm25": {"evidence_hit_handed": None},
         },
@@ -54,6 +56,18 @@ def test_table_has_a_column_per_system_and_dashes_for_null():
     ttft = next(line for line in lines if line.startswith("ttft_ms_p50"))
     assert ttft.split() == ["ttft_ms_p50", "4,210", "-"]
     assert "kutip vs bm25" in format_significance(_result())
+    # A rate with its 95% interval; without one (or without a value) as before.
+    accuracy = next(line for line in lines if line.startswith("answer_accuracy"))
+    assert accuracy.split(maxsplit=1)[1].rstrip().startswith("0.50 [0.40, 0.60]")
+    purity = next(line for line in lines if line.startswith("language_purity"))
+    assert purity.split()[1:] == ["0.500", "-"]
+
+
+def test_the_answer_sample_is_said_apart():
+    line = format_sample(_result())
+    assert line.startswith("answer sample: 6 answerable (answer_accuracy, false_refusal_rate)")
+    assert "2 unanswerable (refusal_accuracy)" in line
+    assert format_sample({"dataset_info": {"answer_sample": {}}}) == ""
 
 
 def test_write_report(tmp_path):
@@ -61,6 +75,9 @@ def test_write_report(tmp_path):
     text = path.read_text()
     assert text.startswith("# kutip eval: tiny")
     assert "| ndcg@10" in text and "kutip vs bm25" in text
+    assert "0.50 [0.40, 0.60]" in text
+    assert "6 answerable questions (answer accuracy" in text
+    assert "2 unanswerable ones (refusal accuracy)" in text
     assert "- kutip: 0.875 of questions, 7.2 units handed" in text and "- bm25" not in text
     lost = "kutip lost the evidence sentence of 1 question: not retrieved 0, dropped by focus 1"
     assert lost in text

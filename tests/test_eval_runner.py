@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from scripted_model import scripted
 
+from eval import metrics as M
 from eval.baselines import Cited, SystemAnswer
 from eval.datasets import Question, load_squad
 from eval.evidence import STEPS
@@ -126,10 +127,13 @@ def test_run_eval_with_a_chat_model(make_settings):
     assert naive["language_purity"] == 0.0
     rows = result["details"]["naive"]["per_question"]
     assert {tuple(r["foreign_words"]) for r in rows if not r["impossible"]} >= {("Wulandari",)}
-    intervals = result["details"]["naive"]["intervals"]
-    lo, hi = intervals["answer_accuracy"]
+    details = result["details"]["naive"]
+    lo, hi = details["answer_accuracy_ci"]
     assert lo < 1 / 6 < hi
-    assert tuple(intervals["refusal_accuracy"]) == (0.0, pytest.approx(0.6576, abs=1e-3))
+    assert details["refusal_accuracy_ci"] == [0.0, pytest.approx(0.6576, abs=1e-3)]
+    assert details["language_purity_ci"][0] == 0.0 and details["citation_precision_ci"] is None
+    # Unanswerable questions apart: accuracy over the 6 answerable, refusals over the 2 others.
+    assert (details["answerable"], details["unanswerable"]) == (6, 2)
 
 
 def test_run_eval_user_jsonl_with_articles(make_settings):
@@ -149,6 +153,32 @@ def test_run_eval_user_jsonl_with_articles(make_settings):
     assert result["systems"]["bm25"]["recall@5"] == 0.5
     with pytest.raises(InputError, match="needs --articles or --collection"):
         run_eval(FIXTURES / "user-questions.jsonl", make_settings(), progress=False)
+
+
+def test_a_jsonl_set_over_articles_with_distractors(make_settings, tmp_path):
+    # The mission store: the user's articles among the first N passages of another dataset.
+    paragraphs = [
+        {"context": "Timnas Indonesia menang 2-0 atas Vietnam di Hanoi.", "qas": []},
+        {"context": "The central bank held its rate at six percent.", "qas": []},
+        {"context": "Harga cabai naik dua kali lipat di Medan.", "qas": []},
+    ]
+    extra = tmp_path / "news.json"
+    extra.write_text(json.dumps({"data": [{"title": "news", "paragraphs": paragraphs}]}))
+    result = run_eval(
+        FIXTURES / "user-questions.jsonl",
+        make_settings(),
+        articles=[str(FIXTURES / "user-articles")],
+        distractors=[extra],
+        distractor_limit=2,
+        baselines=("bm25",),
+        progress=False,
+        metrics_engine="python",
+    )
+    assert result["index"]["distractor_passages"] == 2
+    assert result["index"]["articles"] == 2 + 2  # the two articles and two distractors
+    info = result["dataset_info"]
+    assert info["retrieval_questions"] == 2 and info["evidence_questions"] == 2
+    assert result["systems"]["kutip"]["recall@5"] == 1.0
 
 
 def test_run_eval_beir_has_passage_metrics_only(make_settings):
@@ -235,6 +265,33 @@ def test_sample_questions_mixes_and_is_seeded():
     assert len(only) == 3 and not any(q.impossible for q in only)
 
 
+def test_the_unanswerable_share_of_the_answer_sample():
+    pool = [_q(f"a{i}") for i in range(10)] + [_q(f"u{i}", impossible=True) for i in range(5)]
+    half = sample_questions(pool, 8, seed=0, unanswerable_share=0.5)
+    assert sum(q.impossible for q in half) == 4 and len(half) == 8
+    # 1: every unanswerable question, answerable ones for the rest (300 + all, in small).
+    every = sample_questions(pool, 8, seed=0, unanswerable_share=1.0)
+    assert sum(q.impossible for q in every) == 5 and len(every) == 8
+    assert not any(q.impossible for q in sample_questions(pool, 8, 0, unanswerable_share=0.0))
+    with pytest.raises(ValueError, match=r"within 0\.\.1"):
+        sample_questions(pool, 8, seed=0, unanswerable_share=1.5)
+
+
+def test_run_eval_takes_the_unanswerable_share(make_settings):
+    result = run_eval(
+        SQUAD,
+        make_settings(relevance_floor=0.0),
+        answers=4,
+        unanswerable_share=0.5,
+        baselines=(),
+        progress=False,
+        metrics_engine="python",
+    )
+    assert result["dataset_info"]["answer_sample"] == {"answerable": 2, "unanswerable": 2}
+    assert result["config"]["unanswerable_share"] == 0.5
+    assert result["details"]["kutip"]["unanswerable"] == 2
+
+
 def test_answer_metrics_by_hand():
     ev = {("a", 1)}
     sample = [_q("q1"), _q("q2"), _q("q3"), _q("u1", impossible=True), _q("u2", impossible=True)]
@@ -268,6 +325,10 @@ def test_answer_metrics_by_hand():
     assert row["prompt_tokens_mean"] == pytest.approx(200.0)  # 100, 200, 300
     assert row["ttft_ms_p50"] == pytest.approx(20.0)  # 10, 30, 20
     assert detail["citations"] == 2 and detail["citations_on_evidence"] == 1
+    assert detail["answer_accuracy_ci"] == list(M.wilson(1, 3))
+    assert detail["refusal_accuracy_ci"] == list(M.wilson(1, 2))
+    assert detail["false_refusal_rate_ci"] == list(M.wilson(1, 3))
+    assert detail["citation_precision_ci"] == list(M.wilson(1, 2))
     rows = detail["per_question"]
     assert [r["correct"] for r in rows] == [True, False, False, None, None]
     assert rows[0]["cited"] == [{"n": 1, "on_evidence": True}]
@@ -357,10 +418,9 @@ def test_baseline_answers_are_cached_by_prompt_and_model(make_settings):
     second = run(scripted(judge=0.9, copy="x", translate=counted))
     assert len(calls) == generated  # the naive model was not asked again
     assert second["baseline_answer_cache"] == {"hits": 6, "misses": 0}
-    assert (
-        second["systems"]["naive"]["answer_accuracy"]
-        == first["systems"]["naive"]["answer_accuracy"]
-    )
+    # Identical metrics, timings included: a cached answer keeps what it cost when generated.
+    assert second["systems"]["naive"] == first["systems"]["naive"]
+    assert second["latency_ms"]["naive"]["total"] == first["latency_ms"]["naive"]["total"]
     # With the cache off (--no-answer-cache) the model is asked again.
     model = scripted(judge=0.9, copy="x", translate=counted)
     third = run_eval(
@@ -373,6 +433,49 @@ def test_baseline_answers_are_cached_by_prompt_and_model(make_settings):
         answer_cache=False,
     )
     assert len(calls) == generated + 6 and third["baseline_answer_cache"] is None
+
+
+def test_a_changed_baseline_configuration_misses_the_cache(make_settings, monkeypatch):
+    from langchain_core.prompts import ChatPromptTemplate
+    from scripted_model import ScriptedChat
+
+    import eval.baselines as baselines
+
+    calls = []
+
+    def counted(prompt: str) -> str:
+        calls.append(prompt)
+        return "Rina Wulandari [1]."
+
+    class PathChat(ScriptedChat):
+        model_path: str = "a.gguf"
+
+        @property
+        def _identifying_params(self) -> dict[str, str]:
+            return {"model_path": self.model_path}
+
+    def model(path: str) -> PathChat:
+        base = scripted(judge=0.9, copy="x", translate=counted)
+        return PathChat(script=base.script, model_path=path)
+
+    settings = make_settings(relevance_floor=0.0)
+
+    def run(chat: PathChat) -> dict:
+        return run_eval(
+            SQUAD, settings, answers=3, baselines=("naive",), progress=False, chat_model=chat
+        )
+
+    assert run(model("a.gguf"))["baseline_answer_cache"] == {"hits": 0, "misses": 3}
+    assert run(model("a.gguf"))["baseline_answer_cache"] == {"hits": 3, "misses": 0}
+    # Another model file: asked again.
+    assert run(model("b.gguf"))["baseline_answer_cache"] == {"hits": 0, "misses": 3}
+    # Another prompt template: asked again.
+    template = ChatPromptTemplate.from_messages(
+        [("system", "Answer from this context only.\n{context}"), ("human", "{question}")]
+    )
+    monkeypatch.setattr(baselines, "STUFF_PROMPT", template)
+    assert run(model("a.gguf"))["baseline_answer_cache"] == {"hits": 0, "misses": 3}
+    assert len(calls) == 9
 
 
 def test_the_cache_key_is_the_model_and_every_message():

@@ -20,6 +20,12 @@ from kutip.text.purity import foreign_words, is_pure
         ("Juru Bicara Dewan Keamanan Nasional John Kirby", "id", []),
         ("Pasukan AS berada di Irak", "id", []),
         ("The Intercept reported it", "en", []),
+        # Indonesian keeps foreign names as they are, even ones its word list lacks ("biden").
+        ("Gedung Putih membagikan foto Biden [1].", "id", []),
+        ("The Intercept memperoleh memo itu", "id", []),
+        ("Kirby membantah. Troops tidak dikirim.", "id", ["Troops"]),  # a sentence's start
+        ("on the 7th of Oktober", "en", ["Oktober"]),  # "th" of "7th" is no word
+        ("Harganya Rp5.000 per liter", "id", []),
     ],
 )
 def test_foreign_words(text, language, foreign):

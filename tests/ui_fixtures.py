@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 from kutip.config import Settings, load_settings
 from kutip.errors import InputError
 from kutip.schema import Article, Filters, Sentence
+from kutip.text.injection import is_instruction
 from qa.assistant import citation
 from qa.types import (
     Answer,
@@ -92,7 +93,8 @@ def split(article_id: str, text: str) -> list[Sentence]:
         while s < e and text[s].isspace():
             s += 1
         if s < e:
-            out.append(Sentence(article_id, len(out), s, e, text[s:e]))
+            # Flagged as ingest flags it, so the UI's marking is tested against the real rule.
+            out.append(Sentence(article_id, len(out), s, e, text[s:e], is_instruction(text[s:e])))
     return out
 
 
@@ -221,6 +223,8 @@ class FakeAssistant:
         scored: list[tuple[float, Article, Sentence]] = []
         for article in self.store.list_articles():
             for s in split(article.id, article.text):
+                if s.flagged:  # never evidence, as in qa.evidence
+                    continue
                 overlap = len(words & set(re.findall(r"\w+", s.text.casefold())))
                 scored.append((overlap, article, s))
         scored.sort(key=lambda x: -x[0])

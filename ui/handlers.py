@@ -18,7 +18,7 @@ import gradio as gr
 
 from kutip.config import Settings
 from kutip.errors import KutipError
-from kutip.schema import Article
+from kutip.schema import Article, Sentence
 from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 from ui import render
 from ui.state import Services, Session, StoreLike, Turn, Workspace
@@ -52,6 +52,18 @@ def _fetch_articles(store: StoreLike, ids: Sequence[str]) -> dict[str, Article |
     return found
 
 
+def _fetch_flagged(store: StoreLike, ids: Sequence[str]) -> dict[str, list[Sentence]]:
+    """Each article's instruction-like sentences, struck through on its cards; a failing
+    lookup shows the article unmarked instead of failing the answer."""
+    found: dict[str, list[Sentence]] = {}
+    for aid in dict.fromkeys(ids):
+        try:
+            found[aid] = [s for s in store.sentences(aid) if s.flagged]
+        except Exception:  # unmarked text beats a broken answer
+            log.exception("could not load the sentences of article %s", aid)
+    return found
+
+
 def _panel(session: Session) -> str:
     return render.render_panel([t.sources_html for t in session.turns if t.sources_html])
 
@@ -75,7 +87,8 @@ def _refresh_sources(turn: Turn, turn_no: int, services: Services | None) -> Non
     articles: Mapping[str, Article | None] = (
         _fetch_articles(services.store, ids) if services else {}
     )
-    turn.sources_html = render.render_turn_sources(turn, turn_no, articles)
+    flagged = _fetch_flagged(services.store, ids) if services else {}
+    turn.sources_html = render.render_turn_sources(turn, turn_no, articles, flagged)
 
 
 def _friendly(error: BaseException) -> str:
@@ -345,7 +358,7 @@ class _StagedPath:
         self.problems: list[str] = []
 
 
-def _article_view(services: Any, article_id: str | None) -> str:
+def _article_view(services: Services, article_id: str | None) -> str:
     """The article viewer for ``article_id``, its instruction-like sentences marked."""
     article = services.store.get_article(article_id) if article_id else None
     if article is None:

@@ -35,6 +35,10 @@ SourceLike = Evidence | Citation
 """A numbered source: evidence before the answer, citations after it (same display fields)."""
 
 
+FLAGGED_TITLE = "instruction-like text: never used as evidence"
+"""The title of a struck-through flagged sentence, wherever an article's text is shown."""
+
+
 Span = tuple[int, int, int]
 """``(start, end, n)``: characters ``start:end`` of an article text, cited as ``[n]``."""
 
@@ -110,12 +114,15 @@ def highlight(
     hi: int | None = None,
     *,
     labels: bool = False,
+    flagged: Iterable[Sentence] = (),
 ) -> str:
     """Escaped ``text[lo:hi]`` with each span wrapped in ``<mark class="kutip-hit">``.
 
     Spans use offsets into the whole ``text`` and are clipped to ``lo:hi``; overlapping spans
     are merged into one mark carrying all their numbers. ``labels`` appends ``[n]`` after each
-    mark (the whole-article view, where several citations share one page).
+    mark (the whole-article view, where several citations share one page). ``flagged``
+    sentences (instruction-like, :mod:`kutip.text.injection`) are struck through and titled,
+    so a reader sees why a sentence on the very topic asked about was never used.
     """
     hi = len(text) if hi is None else hi
     merged: dict[tuple[int, int], list[int]] = {}
@@ -123,13 +130,20 @@ def highlight(
         s, e = max(start, lo), min(end, hi)
         if s < e:
             merged.setdefault((s, e), []).append(n)
+    # A hit sorts before a flag at the same offset; a flag is never evidence, so never both.
+    pieces = [(s, e, 0, ns) for (s, e), ns in merged.items()]
+    pieces += [(max(f.start, lo), min(f.end, hi), 1, []) for f in flagged]
     out: list[str] = []
     cursor = lo
-    for (s, e), ns in sorted(merged.items()):
+    for s, e, kind, ns in sorted(pieces):
         s = max(s, cursor)
         if s >= e:
             continue
         out.append(esc(text[cursor:s]))
+        if kind == 1:
+            out.append(f'<del class="kutip-flagged" title="{FLAGGED_TITLE}">{esc(text[s:e])}</del>')
+            cursor = e
+            continue
         numbers = sorted(set(ns))
         data = " ".join(str(n) for n in numbers)
         out.append(f'<mark class="kutip-hit" data-n="{esc(data)}">{esc(text[s:e])}</mark>')
@@ -257,9 +271,15 @@ def _meta_line(title: str, source: str | None, url: str | None, published: datet
 
 
 def render_card(
-    ref: SourceLike, article: Article | None, turn: int, *, anchored: bool = True
+    ref: SourceLike,
+    article: Article | None,
+    turn: int,
+    *,
+    anchored: bool = True,
+    flagged: Sequence[Sentence] = (),
 ) -> str:
-    """One source card: title, link, date, and the paragraph with the cited sentence marked."""
+    """One source card: title, link, date, and the paragraph with the cited sentence marked
+    (and the article's instruction-like ``flagged`` sentences struck through)."""
     title = article.title if article else ref.title
     url = ref.url or (article.url if article else None)
     source = ref.source or (article.source if article else None)
@@ -267,7 +287,7 @@ def render_card(
     where = locate(article.text, ref) if article else None
     if article is not None and where is not None:
         lo, hi = paragraph_bounds(article.text, *where)
-        body = highlight(article.text, [(where[0], where[1], ref.n)], lo, hi)
+        body = highlight(article.text, [(where[0], where[1], ref.n)], lo, hi, flagged=flagged)
     else:
         body = f'<mark class="kutip-hit" data-n="{ref.n}">{esc(ref.text)}</mark>'
         if article is None:
@@ -283,23 +303,36 @@ def render_card(
     )
 
 
-def render_whole_article(article: Article, refs: Sequence[SourceLike]) -> str:
-    """A collapsed full text of one article with every sentence cited from it marked."""
+def render_whole_article(
+    article: Article, refs: Sequence[SourceLike], flagged: Sequence[Sentence] = ()
+) -> str:
+    """A collapsed full text of one article with every sentence cited from it marked and its
+    instruction-like ``flagged`` sentences struck through."""
     spans: list[Span] = []
     for ref in refs:
         where = locate(article.text, ref)
         if where is not None:
             spans.append((where[0], where[1], ref.n))
+    body = highlight(article.text, spans, labels=True, flagged=flagged)
     return (
         '<details class="kutip-whole"><summary>Whole article: '
         f'<span class="kutip-title">{esc(article.title)}</span></summary>'
-        f'<div class="kutip-article-text">{highlight(article.text, spans, labels=True)}</div>'
+        f'<div class="kutip-article-text">{body}</div>'
         "</details>"
     )
 
 
-def render_turn_sources(turn: Turn, turn_no: int, articles: Mapping[str, Article | None]) -> str:
-    """The sources section of one turn: cards for what the answer cites (or could cite)."""
+def render_turn_sources(
+    turn: Turn,
+    turn_no: int,
+    articles: Mapping[str, Article | None],
+    flagged: Mapping[str, Sequence[Sentence]] | None = None,
+) -> str:
+    """The sources section of one turn: cards for what the answer cites (or could cite).
+
+    ``flagged`` holds each article's instruction-like sentences, struck through wherever the
+    article's text is shown."""
+    flags = flagged or {}
     refs: list[SourceLike]
     if turn.error:
         heading, refs, note = "No sources", [], "This question failed before an answer."
@@ -312,7 +345,10 @@ def render_turn_sources(turn: Turn, turn_no: int, articles: Mapping[str, Article
     else:
         heading, refs = "Sources", list(turn.citations)
         note = "" if refs else "The answer cites no sentence."
-    cards = [render_card(r, articles.get(r.article_id), turn_no) for r in refs]
+    cards = [
+        render_card(r, articles.get(r.article_id), turn_no, flagged=flags.get(r.article_id, ()))
+        for r in refs
+    ]
     seen: list[str] = []
     for r in refs:
         if r.article_id not in seen and articles.get(r.article_id) is not None:
@@ -321,6 +357,7 @@ def render_turn_sources(turn: Turn, turn_no: int, articles: Mapping[str, Article
         render_whole_article(
             articles[aid],  # type: ignore[arg-type]
             [r for r in refs if r.article_id == aid],
+            flags.get(aid, ()),
         )
         for aid in seen
     ]
@@ -392,31 +429,13 @@ def render_article_table(articles: Sequence[Article]) -> str:
     )
 
 
-FLAGGED_TITLE = "instruction-like text: never used as evidence"
-
-
-def mark_flagged(text: str, flagged: Iterable[Sentence]) -> str:
-    """Escaped ``text`` with each instruction-like sentence marked (kutip.text.injection)."""
-    out: list[str] = []
-    cursor = 0
-    for start, end in sorted((s.start, s.end) for s in flagged):
-        if start < cursor or end > len(text):
-            continue
-        out.append(esc(text[cursor:start]))
-        out.append(
-            f'<del class="kutip-flagged" title="{FLAGGED_TITLE}">{esc(text[start:end])}</del>'
-        )
-        cursor = end
-    out.append(esc(text[cursor:]))
-    return "".join(out)
-
-
 def render_article_view(article: Article | None, flagged: Sequence[Sentence] = ()) -> str:
     """One article's full text, shown literally (escaped, line breaks kept), its
     instruction-like sentences (``flagged``) struck through and titled as such."""
     if article is None:
         return '<div class="kutip-viewer kutip-empty">Choose an article to read it here.</div>'
     meta = _meta_line(article.title, article.source, article.url, article.published)
+    body = highlight(article.text, [], flagged=flagged)
     note = (
         f'<div class="kutip-meta kutip-flag-note">{len(flagged)} instruction-like sentence(s), '
         "struck through: never used as evidence.</div>"
@@ -428,7 +447,7 @@ def render_article_view(article: Article | None, flagged: Sequence[Sentence] = (
         f'<h3 class="kutip-title">{esc(article.title)}</h3>'
         + (f'<div class="kutip-meta">{meta}</div>' if meta else "")
         + note
-        + f'<div class="kutip-article-text">{mark_flagged(article.text, flagged)}</div></div>'
+        + f'<div class="kutip-article-text">{body}</div></div>'
     )
 
 

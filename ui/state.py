@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from kutip.config import Settings, check_collection_name
 from kutip.errors import ConfigError
-from kutip.schema import Article, Filters
+from kutip.schema import Article, Filters, Sentence
 from qa.types import Citation, Event, Evidence
 
 
@@ -33,6 +33,7 @@ class StoreLike(Protocol):
 
     def list_articles(self) -> Sequence[Article]: ...
     def get_article(self, article_id: str) -> Article | None: ...
+    def sentences(self, article_id: str) -> list[Sentence]: ...
     def delete_article(self, article_id: str) -> bool: ...
     def list_collections(self) -> list[str]: ...
 
