@@ -162,16 +162,28 @@ GRID = {
 
 def fit(
     grouped: dict[tuple[str, str], list[dict[str, Any]]],
+    max_false_refusals: float | None = None,
 ) -> tuple[list[float], dict[str, float]]:
-    """The grid weights that handle the most fitting questions right (ties: simpler first)."""
-    best: tuple[float, list[float]] | None = None
+    """The grid weights that handle the most fitting questions right (ties: fewer signals).
+
+    With ``max_false_refusals``, the weights that refuse the most unanswerable questions while
+    refusing at most that share of answerable ones (then the most handled): a refused answer
+    the articles hold costs the user more than a cited sentence that does not quite answer."""
+    best: tuple[tuple[float, ...], list[float]] | None = None
     for bias, w_yes, w_copy, w_sim in itertools.product(*GRID.values()):
         if w_yes == w_copy == w_sim == 0:
             continue
         weights = [bias, w_yes, w_copy, w_sim]
-        score = replay(grouped, weights)["handled"]
-        if best is None or score > best[0] + 1e-9:
-            best = (score, weights)
+        r = replay(grouped, weights)
+        if max_false_refusals is None:
+            key: tuple[float, ...] = (r["handled"],)
+        else:
+            within = r["false_refusals"] <= max_false_refusals + 1e-9
+            key = (within, r["unanswerable_refused"] if within else 0.0, r["handled"])
+        # Ties go to the model with fewer signals: what it does not use it cannot overfit.
+        key = (*(round(k, 9) for k in key), -sum(w != 0 for w in weights[1:]))
+        if best is None or key > best[0]:
+            best = (key, weights)
     assert best is not None
     return best[1], replay(grouped, best[1])
 
@@ -197,6 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     f.add_argument(
         "--weights", help="score these weights instead of fitting (b,w_yes,w_copy,w_sim)"
     )
+    f.add_argument(
+        "--max-false-refusals",
+        type=float,
+        help="refuse the most unanswerable questions with at most this share of answerable "
+        "ones refused (default: the most questions handled right)",
+    )
     args = parser.parse_args(argv)
     if args.command == "collect":
         rows = collect(
@@ -217,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         weights = [float(x) for x in args.weights.split(",")]
         print(json.dumps({"weights": weights, "fit": replay(grouped, weights)}))
     else:
-        weights, scores = fit(grouped)
+        weights, scores = fit(grouped, args.max_false_refusals)
         print(json.dumps({"weights": weights, "fit": scores}))
     for path in args.check:
         print(json.dumps({"check": path, **replay(load([path]), weights)}))

@@ -195,7 +195,7 @@ class Assistant:
         settings = self.settings
         question = answer.standalone_question or answer.question
         reader = Reader(self.chat_model)
-        decider = Decider(settings.decision_weights, settings.judge_skip_below)
+        decider = Decider(settings.decision_weights)
         ranked = [found.evidence[found.best]] + [
             e for i, e in enumerate(found.evidence) if i != found.best
         ]
@@ -224,10 +224,17 @@ class Assistant:
         e = piece.evidence
         judgment = reader.judge(question, piece)
         self._count(answer, judgment.prompt_tokens)
-        if not decider.worth_copying(judgment):
+        if not decider.worth_copying(judgment, e.score):
             verdict = decider.decide(Signals.of(e.score, judgment))
-            answer.notes.append(f"read [{e.n}] skipped: {verdict.why}")
+            answer.notes.append(f"read [{e.n}] does not answer: {verdict.why}")
             return None
+        if not decider.uses_copy and judgment.p_yes is not None:
+            # The judge decided; the copy is the answer and may not be NOT FOUND.
+            verdict = decider.decide(Signals.of(e.score, judgment))
+            copy = reader.copy(question, piece, allow_not_found=False)
+            self._count(answer, copy.prompt_tokens)
+            answer.notes.append(f"read [{e.n}] answers: {verdict.why} copy={copy.span!r}")
+            return copy if copy.span else None
         copy = reader.copy(question, piece)
         self._count(answer, copy.prompt_tokens)
         verdict = decider.decide(Signals.of(e.score, judgment, copy))

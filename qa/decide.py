@@ -57,18 +57,28 @@ class Decider:
     """A linear decision over the signals: ``bias + w_yes*p_yes + w_copy*(1 - p_not_found)
     + w_sim*similarity >= 0``.
 
-    ``skip_below``: a judgment under this is not worth a copy call (saves about a second per
-    hopeless piece on 2 cores).
+    The copy job is asked only when its result can still change the decision, so a piece
+    that cannot answer costs one judge call (about a second on 2 cores), and with ``w_copy``
+    0 (the fitted default: the judge alone decides) the copy is asked once, for the answer.
     """
 
-    def __init__(self, weights: Sequence[float], skip_below: float = 0.0) -> None:
+    def __init__(self, weights: Sequence[float]) -> None:
         if len(weights) != 4:
             raise ValueError("decision weights are (bias, w_yes, w_copy, w_sim)")
         self.bias, self.w_yes, self.w_copy, self.w_sim = (float(w) for w in weights)
-        self.skip_below = skip_below
 
-    def worth_copying(self, judgment: Judgment) -> bool:
-        return judgment.p_yes is None or judgment.p_yes >= self.skip_below
+    @property
+    def uses_copy(self) -> bool:
+        """Whether the copy job's ``NOT FOUND`` probability is a signal at all."""
+        return self.w_copy != 0.0
+
+    def worth_copying(self, judgment: Judgment, similarity: float) -> bool:
+        """Whether the piece can still answer once the copy is known: with the best copy
+        signal (no lean to ``NOT FOUND``) the score must be able to reach zero."""
+        if judgment.p_yes is None:
+            return True
+        best = Signals(similarity, judgment.p_yes, 0.0 if self.w_copy >= 0 else 1.0)
+        return self.decide(best).answers
 
     def decide(self, signals: Signals) -> Verdict:
         if signals.p_yes is None:

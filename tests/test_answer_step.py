@@ -105,6 +105,41 @@ def test_without_probabilities_the_copy_decides():
     assert not decider.decide(Signals(0.8, None, None, copied=False)).answers
 
 
+def test_the_copy_is_asked_only_when_it_can_change_the_decision():
+    judge_only = Decider((-0.7, 1.0, 0.0, 0.0))
+    assert not judge_only.uses_copy
+    assert judge_only.worth_copying(_judgment(0.75), similarity=0.8)
+    assert not judge_only.worth_copying(_judgment(0.65), similarity=0.8)
+    with_copy = Decider((-1.0, 1.0, 0.5, 0.0))
+    assert with_copy.uses_copy
+    assert with_copy.worth_copying(_judgment(0.55), similarity=0.8)  # a sure copy lifts it
+    assert not with_copy.worth_copying(_judgment(0.45), similarity=0.8)
+
+
+def test_when_the_judge_decides_the_answer_is_one_copy_that_may_not_refuse(settings, store):
+    model = scripted(judge=0.9, copy="John Kirby")
+    answer = _assistant(settings, store, model).ask("who denied ground troop plans?")
+    jobs = [job for job, _ in model.calls]
+    assert jobs.count("copy") == 1, jobs  # not a copy that may refuse, then a retry
+    copy_kwargs = model.calls[jobs.index("copy")][1]
+    assert "logit_bias" in copy_kwargs and not copy_kwargs.get("logprobs")
+    assert not answer.refused and "Kirby" in answer.answer
+
+
+def test_a_piece_the_judge_turns_down_costs_no_copy(settings, store):
+    model = scripted(judge=0.1, copy="John Kirby")
+    answer = _assistant(settings, store, model).ask("who denied ground troop plans?")
+    jobs = [job for job, _ in model.calls]
+    assert "copy" not in jobs and jobs.count("judge") >= 1
+    assert answer.refused
+
+
+def _judgment(p_yes: float):
+    from qa.read import Judgment
+
+    return Judgment(p_yes=p_yes, prompt_tokens=10, ms=1.0)
+
+
 # -- check ---------------------------------------------------------------------------------
 
 
