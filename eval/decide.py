@@ -36,7 +36,7 @@ from kutip.config import load_settings
 from qa.assistant import Assistant
 from qa.check import copied_from
 from qa.decide import Decider, Signals
-from qa.read import Reader, pieces
+from qa.read import Reader, piece_budget, pieces
 
 
 def collect(
@@ -69,7 +69,8 @@ def collect(
             found = assistant.retrieve(q.text)
             ranked = [e for e in found.evidence if e.score >= run.relevance_floor]
             target = targets[q.id]
-            for piece in pieces(ranked, store.sentences, limit_pieces):
+            budget = piece_budget(q.text, run.max_prompt_tokens)
+            for piece in pieces(ranked, store.sentences, limit_pieces, budget):
                 judgment = reader.judge(q.text, piece)
                 copy = reader.copy(q.text, piece)
                 forced = copy if copy.span else reader.copy(q.text, piece, allow_not_found=False)

@@ -94,6 +94,9 @@ class Settings:
     # (0.71 of questions handled right) and is the simpler; fitted without squad2 it is
     # the same, and handles 0.83 of squad2 (docs/evaluation.md).
     read_pieces: int = 3
+    # No prompt of the answer step over this many tokens (issue 28: each one costs the user
+    # about 15 ms before the first word): long pieces lose their context, then are read in parts.
+    max_prompt_tokens: int = 150
     decision_weights: tuple[float, float, float, float] = (-0.7, 1.0, 0.0, 0.0)
     answer_language: str = "auto"
 
@@ -134,6 +137,7 @@ _ENV = {
     "search_ef": "KUTIP_SEARCH_EF",
     "relevance_floor": "KUTIP_RELEVANCE_FLOOR",
     "read_pieces": "KUTIP_READ_PIECES",
+    "max_prompt_tokens": "KUTIP_MAX_PROMPT_TOKENS",
     "decision_weights": "KUTIP_DECISION_WEIGHTS",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
@@ -202,6 +206,8 @@ def _validate(settings: Settings) -> None:
         )
     if settings.read_pieces < 1:
         raise ConfigError("read_pieces must be at least 1")
+    if settings.max_prompt_tokens < 80:
+        raise ConfigError("max_prompt_tokens must be at least 80 (the job and question need room)")
     if len(settings.decision_weights) != 4:
         raise ConfigError("decision_weights are four numbers: bias, w_yes, w_copy, w_sim")
     weights = (settings.dense_weight, settings.sentence_weight, settings.keyword_weight)

@@ -39,7 +39,7 @@ from qa.evidence import (
 )
 from qa.phrase import Phraser, finish
 from qa.prompt import rewrite_messages, warm_prefix
-from qa.read import Copy, Piece, Reader, pieces
+from qa.read import Copy, Piece, Reader, piece_budget, pieces
 from qa.refusal import refusal_text
 from qa.retriever import Retrieval, search
 from qa.types import (
@@ -200,7 +200,8 @@ class Assistant:
             e for i, e in enumerate(found.evidence) if i != found.best
         ]
         ranked = [e for e in ranked if e.score >= settings.relevance_floor] or ranked[:1]
-        for piece in pieces(ranked, self.store.sentences, settings.read_pieces):
+        budget = piece_budget(question, settings.max_prompt_tokens)
+        for piece in pieces(ranked, self.store.sentences, settings.read_pieces, budget):
             yield ReadingEvent(piece.evidence.n)
             copy = self._read(reader, decider, question, piece, answer)
             if copy is None:

@@ -15,8 +15,13 @@ the model is asked
    the model's own, before the grammar, so ``NOT`` still says how unsure the model was.
 
 Both prompts start with the piece and the question, so the second pays only for its last line
-(llama.cpp's prompt cache). The reader does not decide anything: :mod:`qa.decide` weighs these
-signals with the retrieval score, and :mod:`qa.check` holds the copy against the sentence.
+(llama.cpp's prompt cache). Every prompt token costs the user time (60 to 80 a second on 2
+cores), so no prompt may pass ``max_prompt_tokens``: a piece that would drops its context
+sentence first, and a sentence still too long is read in parts cut at clause edges, each its
+own piece (a copy from a part still cites the whole sentence).
+
+The reader does not decide anything: :mod:`qa.decide` weighs these signals with the retrieval
+score, and :mod:`qa.check` holds the copy against the sentence.
 
 Probabilities come from the standard ``logprobs``/``top_logprobs`` arguments (ChatOpenAI's
 names, which :class:`kutip.models.llamacpp.ChatLlamaCpp` also reads); a backend without them
@@ -36,11 +41,11 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from kutip.schema import Sentence
-from kutip.text.tokens import count_tokens
+from kutip.text.tokens import count_tokens, split_to_fit
 from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text
 from qa.types import Evidence
 
-__all__ = ["Copy", "Judgment", "Piece", "Reader", "needs_context", "pieces"]
+__all__ = ["Copy", "Judgment", "Piece", "Reader", "needs_context", "piece_budget", "pieces"]
 
 # A sentence whose speaker or subject is only a pronoun or a "-nya" cue: the sentence before
 # names them. Indonesian reporting verbs with -nya ("tambahnya", "katanya") and English ones
@@ -64,14 +69,23 @@ def needs_context(sentence: str) -> bool:
 @dataclass(frozen=True)
 class Piece:
     """One evidence sentence as the model reads it; ``context`` is the sentence before it
-    when it carries the subject (it can be cited too: the copy may come from it)."""
+    when it carries the subject (it can be cited too: the copy may come from it), ``part``
+    the words shown instead of the whole sentence when it is too long for one prompt."""
 
     evidence: Evidence
     context: Evidence | None = None
+    part: str | None = None
 
     @property
     def text(self) -> str:
-        return piece_text(self.evidence.text, self.context.text if self.context else None)
+        shown = self.part if self.part is not None else self.evidence.text
+        return piece_text(shown, self.context.text if self.context else None)
+
+    @property
+    def shown(self) -> list[str]:
+        """What the model sees of each sentence (the copy grammar's words)."""
+        first = self.part if self.part is not None else self.evidence.text
+        return [first] + ([self.context.text] if self.context else [])
 
     @property
     def sentences(self) -> list[Evidence]:
@@ -79,13 +93,27 @@ class Piece:
         return [self.evidence] + ([self.context] if self.context else [])
 
 
+# What a prompt holds besides the piece and the question, in tokens: the chat template (about
+# 30 on Qwen2.5, which adds its default system line), "Sentence:"/"Question:" and the copy
+# job's instruction, the longest of the jobs (measured: llama.cpp's count of the copy prompt
+# minus the cl100k count of the piece and question was 59 to 60 on three pieces).
+PROMPT_OVERHEAD = 62
+
+
+def piece_budget(question: str, max_prompt_tokens: int) -> int:
+    """Tokens left for a piece's text once the question and the job are in the prompt."""
+    return max(8, max_prompt_tokens - PROMPT_OVERHEAD - count_tokens(question))
+
+
 def pieces(
     evidence: Sequence[Evidence],
     sentences_of: Callable[[str], list[Sentence]],
     limit: int,
+    budget: int | None = None,
 ) -> list[Piece]:
     """The first ``limit`` evidence sentences (best first) as pieces, each with the sentence
-    before it when it needs one."""
+    before it when it needs one; with ``budget`` (tokens of piece text), a piece over it
+    loses its context, and a sentence alone over it is read in parts."""
     out: list[Piece] = []
     for e in evidence[:limit]:
         context = None
@@ -107,7 +135,16 @@ def pieces(
                     score=e.score,
                     lang=e.lang,
                 )
-        out.append(Piece(e, context))
+        piece = Piece(e, context)
+        if budget is None or count_tokens(piece.text) <= budget:
+            out.append(piece)
+            continue
+        alone = Piece(e)
+        if count_tokens(alone.text) <= budget:
+            out.append(alone)
+            continue
+        room = budget - count_tokens(piece_text(""))
+        out.extend(Piece(e, part=part) for part in split_to_fit(e.text, max(1, room)))
     return out
 
 
@@ -160,7 +197,7 @@ class Reader:
             kwargs.update(logprobs=True, top_logprobs=10)
         else:
             kwargs["logit_bias"] = BAN_NOT_FOUND
-        grammar = copy_grammar([e.text for e in piece.sentences], allow_not_found)
+        grammar = copy_grammar(piece.shown, allow_not_found)
         messages = extract_messages(piece.text, question)
         try:
             reply = self._invoke(messages, grammar=grammar, **kwargs)

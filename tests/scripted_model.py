@@ -36,6 +36,7 @@ class ScriptedChat(BaseChatModel):
 
     script: Callable[[str, str], tuple[str, dict[str, float]]]
     calls: list[tuple[str, dict[str, Any]]] = Field(default_factory=list)
+    prompts: list[str] = Field(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -51,6 +52,7 @@ class ScriptedChat(BaseChatModel):
         prompt = "\n".join(str(m.content) for m in messages)
         job = job_of(prompt)
         self.calls.append((job, dict(kwargs)))
+        self.prompts.append(prompt)
         text, probs = self.script(job, prompt)
         if job == "copy" and "logit_bias" in kwargs and text.startswith("NOT"):
             text = "banned"  # a script that only refuses has nothing else to say

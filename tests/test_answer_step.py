@@ -82,6 +82,51 @@ def test_a_sentence_with_a_pronoun_speaker_is_read_with_the_one_before(settings,
     assert not needs_context("Kirby said no troops would be sent.")
 
 
+def test_a_piece_too_long_for_one_prompt_drops_its_context_then_is_read_in_parts(settings, store):
+    from kutip.text.tokens import count_tokens
+    from qa.prompt import piece_text
+
+    long = (
+        "Pada bulan Oktober, juru bicara Dewan Keamanan Nasional John Kirby mengatakan, "
+        "setelah rapat panjang dengan para pejabat pertahanan dan diplomat dari berbagai negara "
+        "di kawasan itu, bahwa tidak ada rencana atau niat untuk menempatkan pasukan darat AS "
+        "dalam pertempuran di Israel; ia menambahkan bahwa dukungan akan terus diberikan."
+    )
+    e = _evidence(long, index=1)
+    before = [_sentence("Kalimat sebelumnya menyebut nama.", 0), _sentence(long, 1)]
+    (whole,) = pieces([e], lambda _: before, 3)
+    budget = count_tokens(long) - 5
+    parts = pieces([e], lambda _: before, 3, budget=budget)
+    assert whole.part is None and len(parts) >= 2
+    assert all(count_tokens(p.text) <= budget for p in parts)
+    assert all(p.sentences == [e] for p in parts)  # a copy from a part cites the sentence
+    assert " ".join(p.part or "" for p in parts).split() == long.split()
+    # With room for the sentence but not its context, the context goes first.
+    said = "“Kami mempunyai kepentingan keamanan di kawasan ini,” tambahnya panjang lebar."
+    ctx = [_sentence(long, 0), _sentence(said, 1)]
+    (with_ctx,) = pieces([_evidence(said, index=1)], lambda _: ctx, 3)
+    assert with_ctx.context is not None
+    (alone,) = pieces([_evidence(said, index=1)], lambda _: ctx, 3, budget=40)
+    assert alone.context is None and alone.text == piece_text(said)
+
+
+def test_no_prompt_of_the_answer_step_is_over_the_limit(settings, store):
+    from kutip.text.tokens import count_tokens
+
+    model = scripted(judge=0.1, copy="John Kirby")  # every piece read, none answers
+    assistant = _assistant(settings, store, model, max_prompt_tokens=100)
+    assistant.ask("who denied the plans to send ground troops to fight in Israel in October?")
+    prompts = [p for p in model.prompts if "Question:" in p]
+    # 100 tokens less the chat template's ~30 (PROMPT_OVERHEAD counts it)
+    assert len(prompts) > 3 and all(count_tokens(p) <= 100 - 28 for p in prompts), prompts
+
+
+def _sentence(text: str, index: int):
+    from kutip.schema import Sentence
+
+    return Sentence(article_id="a1", index=index, start=0, end=len(text), text=text)
+
+
 def test_copies_lose_their_wrapping():
     assert clean_copy('"John Kirby".') == "John Kirby"
     assert clean_copy("Answer: 26.700\nextra") == "26.700"

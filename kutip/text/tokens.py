@@ -17,6 +17,7 @@ import base64
 import functools
 import hashlib
 import importlib.util
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,3 +116,38 @@ def truncate_to_tokens(text: str, n: int) -> str:
         if n == 0 or len(enc.encode_ordinary(cut)) <= n:
             return cut
         n -= 1
+
+
+# Where a long sentence may be cut for a reader with a small window: after a comma, semicolon
+# or colon, or before a dash or an opening parenthesis (clause edges, in both languages).
+_CLAUSE_EDGE = re.compile(r"(?<=[,;:])\s+|\s+(?=[—–(])")
+
+
+def split_to_fit(text: str, budget: int) -> list[str]:
+    """``text`` as consecutive parts of at most ``budget`` tokens each, cut at clause edges
+    where it can and between words where a clause alone is too long. Every part is a run of
+    ``text``'s own words in order, so words copied from a part are the sentence's words."""
+    if budget < 1:
+        raise ValueError(f"token budget must be >= 1, got {budget}")
+    if count_tokens(text) <= budget:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for clause in _CLAUSE_EDGE.split(text):
+        joined = f"{current} {clause}" if current else clause
+        if count_tokens(joined) <= budget:
+            current = joined
+            continue
+        if current:
+            parts.append(current)
+            current = ""
+        for word in clause.split():
+            joined = f"{current} {word}" if current else word
+            if current and count_tokens(joined) > budget:
+                parts.append(current)
+                current = word
+            else:
+                current = joined
+    if current:
+        parts.append(current)
+    return parts
