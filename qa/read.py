@@ -35,7 +35,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from langchain_core.messages import BaseMessage
@@ -121,19 +121,8 @@ def pieces(
             before = sentences_of(e.article_id)
             if e.sentence_index - 1 < len(before):
                 s = before[e.sentence_index - 1]
-                context = Evidence(
-                    n=0,
-                    article_id=e.article_id,
-                    title=e.title,
-                    source=e.source,
-                    url=e.url,
-                    published=e.published,
-                    sentence_index=s.index,
-                    start=s.start,
-                    end=s.end,
-                    text=s.text,
-                    score=e.score,
-                    lang=e.lang,
+                context = replace(
+                    e, n=0, sentence_index=s.index, start=s.start, end=s.end, text=s.text
                 )
         piece = Piece(e, context)
         if budget is None or count_tokens(piece.text) <= budget:
