@@ -97,3 +97,54 @@ class Filters:
     @property
     def empty(self) -> bool:
         return not (self.article_ids or self.sources or self.langs or self.since or self.until)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attributed sentence with its citation (``kutip.text.attribution`` at ingest).
+
+    ``sentence`` is ``article.text[sentence_start:sentence_end]`` and ``quote`` the span the
+    speaker's words occupy inside it; ``group`` is the speaker's name shared by all variants
+    of it across articles (``kutip.text.speakers``).
+    """
+
+    article_id: str
+    sentence_index: int
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    speaker: str | None
+    role: str | None
+    cue: str
+    quote_start: int
+    quote_end: int
+    quote: str
+    direct: bool
+    inherited: bool
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    group: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "speaker": self.speaker,
+            "speaker_group": self.group,
+            "role": self.role,
+            "cue": self.cue,
+            "quote": self.quote,
+            "quote_start": self.quote_start,
+            "quote_end": self.quote_end,
+            "direct": self.direct,
+            "inherited": self.inherited,
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "sentence_index": self.sentence_index,
+            "start": self.sentence_start,
+            "end": self.sentence_end,
+            "text": self.sentence,
+        }

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kutip.schema import Article, Chunk, Sentence
+from kutip.text.attribution import RULES_VERSION, attribute
 from kutip.text.injection import is_instruction
 
 _SCHEMA = """
@@ -38,6 +39,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     PRIMARY KEY (article_id, idx)
 );
 CREATE TABLE IF NOT EXISTS tombstones (article_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS quotes (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, speaker TEXT, role TEXT, cue TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, direct INTEGER NOT NULL,
+    inherited INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
 """
 
 _COLUMNS = "id, key, title, text, source, url, published, lang, ingested_at, n_sentences, n_chunks"
@@ -75,6 +83,7 @@ class Catalog:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self._add_flags()
+        self._backfill_quotes()
 
     def _add_flags(self) -> None:
         """Catalogs written before sentences were flagged get the column, and their sentences
@@ -90,6 +99,34 @@ class Catalog:
             ).fetchall()
             flagged = [(aid, idx) for aid, idx, text in rows if is_instruction(text)]
             db.executemany("UPDATE sentences SET flagged=1 WHERE article_id=? AND idx=?", flagged)
+
+    def _backfill_quotes(self) -> None:
+        """Catalogs written before quotes were attributed, or by older rules, get their quotes
+        (re)computed once on open: rules over the stored text, no model time."""
+        if self.get_meta("quotes_rules") == RULES_VERSION:
+            return
+        with self._tx() as db:
+            db.execute("DELETE FROM quotes")
+            for aid, text in db.execute("SELECT id, text FROM articles").fetchall():
+                spans = db.execute(
+                    "SELECT start, end FROM sentences WHERE article_id=? ORDER BY idx", (aid,)
+                ).fetchall()
+                self._write_quotes(db, aid, text, spans)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('quotes_rules', ?)", (RULES_VERSION,))
+
+    @staticmethod
+    def _write_quotes(
+        db: sqlite3.Connection, article_id: str, text: str, spans: list[tuple[int, int]]
+    ) -> None:
+        """Attribute the article's sentences (who said what) and store one row per quote."""
+        rows = [
+            (
+                *(article_id, a.sentence_index, a.speaker, a.role, a.cue),
+                *(a.quote_start, a.quote_end, int(a.direct), int(a.inherited)),
+            )
+            for a in attribute(text, spans)
+        ]
+        db.executemany("INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?,?)", rows)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -158,6 +195,7 @@ class Catalog:
                 sents,
             )
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?)", chs)
+            self._write_quotes(db, article.id, article.text, [(s[2], s[3]) for s in sents])
 
     def mark_ready(self, article_id: str, replaces: Iterable[str] = ()) -> None:
         """Make the article visible and retire the versions it replaces, in one transaction."""
@@ -192,6 +230,7 @@ class Catalog:
             ("articles", "id"),
             ("sentences", "article_id"),
             ("chunks", "article_id"),
+            ("quotes", "article_id"),
         ):
             db.execute(f"DELETE FROM {table} WHERE {col}=?", (article_id,))
 
@@ -245,6 +284,20 @@ class Catalog:
                 "SELECT s.article_id, s.idx, s.start, s.end FROM sentences s "
                 "JOIN articles a ON a.id = s.article_id "
                 "WHERE s.flagged=1 AND a.state='ready' ORDER BY s.article_id, s.idx"
+            ).fetchall()
+
+    def quote_rows(self) -> list[tuple]:  # type: ignore[type-arg]
+        """Every quote of a ready article with its article's columns, in date then article
+        then sentence order (undated articles last): (quote columns..., article columns...)."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT q.idx, q.speaker, q.role, q.cue, q.start, q.end, q.direct, q.inherited, "
+                "s.start, s.end, "
+                + ", ".join(f"a.{c.strip()}" for c in _COLUMNS.split(","))
+                + " FROM quotes q JOIN articles a ON a.id = q.article_id "
+                "JOIN sentences s ON s.article_id = q.article_id AND s.idx = q.idx "
+                "WHERE a.state='ready' "
+                "ORDER BY a.published IS NULL, a.published, a.ingested_at, a.id, q.idx"
             ).fetchall()
 
     def chunks(self, article: Article) -> list[Chunk]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -18,9 +19,10 @@ from langchain_core.embeddings import Embeddings
 from kutip.config import Settings
 from kutip.errors import ConfigError
 from kutip.models.embeddings import CachedEmbeddings, make_embeddings, model_id_of
-from kutip.schema import Article, Chunk, Filters, Sentence
+from kutip.schema import Article, Chunk, Filters, Quote, Sentence
 from kutip.store.catalog import Catalog
 from kutip.store.keyword import KeywordIndex
+from kutip.store.quotes import list_quotes
 from kutip.store.vectors import VectorCollection, chroma_where, make_client
 
 
@@ -231,6 +233,16 @@ class Store:
                 Sentence(aid, idx, start, end, texts[aid][start:end], True)
             )
         return out
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        about: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Quote]:
+        """Attributed sentences (who said what), oldest first; see :mod:`kutip.store.quotes`."""
+        return list_quotes(self.catalog, speaker=speaker, about=about, since=since, until=until)
 
     def chunks(self, article_id: str) -> list[Chunk]:
         article = self.catalog.get(article_id)

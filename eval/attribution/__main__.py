@@ -1,0 +1,7 @@
+"""``python -m eval.attribution``: print precision, recall and the misses."""
+
+import sys
+
+from eval.attribution import main
+
+sys.exit(main())

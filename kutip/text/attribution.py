@@ -1,0 +1,633 @@
+"""Who said what: find reported speech in an article's sentences, by rules (Indonesian, English).
+
+News is mostly reported speech, and "who said X?" needs the speaker, the words and the exact
+sentence, not a guess by the answer model. The rules are deliberately narrow (precision first):
+a sentence is attributed only when a known cue (``mengatakan``, ``kata``, ``menurut``, ``said``,
+``according to`` …) stands next to a speaker phrase of a recognisable shape:
+
+* a trailing cue after the quote: ``“…,” kata Agus``, ``…, ujar Ketua X Budi``, ``…,” he said``;
+* a possessive or pronoun cue: ``tambahnya``, ``katanya``, ``kata dia``, ``he added``, which take
+  the speaker of the nearest earlier attribution in the same article;
+* a leading subject and a reporting verb: ``Juru Bicara … John Kirby mengatakan “…”``,
+  ``Kirby, the spokesman, said that …``;
+* ``menurut X, …`` / ``according to X, …``, and passives like ``diungkapkan X``;
+* continuations: a quote that opens in one sentence and closes, attributed, in a later one, and
+  first-person sentences (``Kami …``) right before an unquoted ``…, kata X`` in the same
+  paragraph.
+
+The speaker phrase is split into a name and a role ("John Kirby" / "Juru Bicara Dewan Keamanan
+Nasional"). There is no named-entity model offline, so the split uses word lists: role and
+organisation words, titles and degrees; the name is the run of capitalised words after them.
+Sources that are not people or named organisations ("laporan itu", "para pemimpin") are kept as
+speech with no speaker. Everything here is a pure function of the text, so ingest (through the
+store) and question answering see the same attributions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["RULES_VERSION", "Attribution", "attribute", "split_speaker"]
+
+#: Bump when the rules change: stores rebuild their quotes table on open when it differs.
+RULES_VERSION = "1"
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One sentence's reported speech; offsets are into the article text."""
+
+    sentence_index: int
+    speaker: str | None
+    """The name ("John Kirby") or a named organisation; None for unnamed sources."""
+    role: str | None
+    """What the text says the speaker is ("Juru Bicara Dewan Keamanan Nasional")."""
+    cue: str
+    quote_start: int
+    quote_end: int
+    direct: bool
+    """The words are inside quotation marks."""
+    inherited: bool
+    """The speaker comes from an earlier sentence (pronoun cue or continuation)."""
+
+
+# -- word lists ------------------------------------------------------------------------------
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.casefold().split())
+
+
+# Trailing cues: "…, kata X" / "…, ujarnya". Ambiguous ones (jelas, tegas …) need a speaker.
+_TRAIL_ID = (
+    "kata ujar ungkap tutur tegas jelas papar sebut imbuh tambah lanjut terang ucap tandas "
+    "seru tanya aku"
+)
+_LEAD_ID = (
+    "mengatakan menyatakan menegaskan menambahkan menjelaskan mengungkapkan membantah "
+    "menuturkan menyebutkan mengemukakan memaparkan menilai mengakui menekankan melaporkan "
+    "menuliskan mengklaim menyampaikan mengumumkan mencontohkan menerangkan menandaskan "
+    "berkata bertanya mengingatkan memperingatkan mengaku membenarkan memperkirakan "
+    "mengutip menduga berpendapat menanggapi"
+)
+_LEAD_EN = (
+    "said says told added stated denied explained announced warned claimed insisted noted "
+    "argued reported wrote confirmed acknowledged admitted asked replied estimated"
+)
+_TRAIL_EN = "said says added told explained noted wrote warned insisted stated argued asked"
+_PASSIVE_ID = (
+    "diungkapkan disampaikan dikatakan ditegaskan dijelaskan dinyatakan diumumkan dilaporkan "
+    "dinilai dikemukakan dipaparkan"
+)
+PRONOUNS = _set("dia ia beliau mereka he she they")
+# Person roles: a phrase made only of these (and organisations) names nobody.
+ROLE_WORDS = _set(
+    """
+    juru bicara jubir menteri menko menneg mendagri menlu presiden wapres wakil ketua kepala
+    direktur dirut komisaris sekretaris sekjen gubernur bupati wali wali kota walikota camat
+    lurah kapolri kapolda kapolres kapolsek panglima pangdam jaksa hakim pengacara kuasa hukum
+    anggota pengamat peneliti ahli pakar analis ekonom aktivis pelatih manajer manager
+    koordinator pimpinan pemimpin pejabat staf kabag kasubag kabid humas kasubdit dekan rektor
+    guru besar dosen dokter perdana pm raja ratu pangeran sultan duta besar dubes konsul
+    senator pendiri founder chairman chief executive ceo president spokesman spokeswoman
+    spokesperson minister secretary director head official officer governor mayor senator
+    judge lawyer analyst economist researcher professor prof expert adviser advisor general
+    affair country deputy vice prime ambassador commander leader manajer presdir mantan former
+    laksamana muda madya marsekal jenderal letjen mayjen brigjen kolonel kol mayor kapten
+    letnan kombes akbp irjen komjen tni polri kapuspen kasad kasal kasau staf ketum
+    wartawan reporter editor redaktur penulis kolumnis sumber source warga
+    """
+)
+# Organisation words: they belong to a role ("Dewan Keamanan Nasional") or an organisation
+# speaker ("Pemerintah Uzbekistan"), never to a person's name.
+ORG_WORDS = _set(
+    """
+    pemerintah pemerintahan kementerian kementrian departemen badan dinas dewan komisi lembaga
+    balai pusat kantor biro direktorat ditjen subdirektorat subdit sub-dinas bidang bagian
+    divisi seksi unit tim satuan komando armada kawasan markas kodam polda polres polsek
+    angkatan udara darat laut universitas institut sekolah fakultas rumah sakit rs rsud puskesmas
+    yayasan asosiasi perhimpunan persatuan ikatan himpunan serikat liga gerakan front partai
+    fraksi majelis mahkamah pengadilan kejaksaan kejati kejari kepolisian pengurus besar pb
+    pt tbk persero pte ltd inc corp llc plc gmbh bhd bank perusahaan organisasi federasi komite
+    konsorsium koperasi
+    keamanan nasional internasional daerah umum utama negara negeri luar dalam republik
+    kesehatan keuangan pertahanan perdagangan perindustrian pertanian kehutanan perikanan
+    kelautan pendidikan kebudayaan pariwisata energi sumber daya mineral hukum hak asasi
+    manusia sosial agama perhubungan pekerjaan tenaga kerja lingkungan hidup statistik
+    pengawas pasar modal bursa efek pelayanan pencegahan penyakit penelitian pengembangan
+    teknologi rekayasa desain sistem kota kabupaten provinsi kecamatan desa kelurahan
+    distrik wilayah regional council committee ministry department agency office bureau
+    house white national security state federal government university institute
+    association union party court commission service services authority board
+    organization organisation center centre foundation group company corporation airlines
+    airways media harian majalah koran surat kabar kantor berita news agency pengadilan
+    tinggi agung konstitusi militer sipil staf usaha bumn swasta indonesia as amerika serikat
+    israel irak iran palestina china cina jepang korea india inggris rusia eropa uni arab
+    jakarta bandung surabaya medan makassar semarang yogyakarta solo bali denpasar lampung
+    papua aceh sumatera jawa kalimantan sulawesi utara selatan barat timur tengah gaza
+    washington baghdad london tokyo beijing
+    """
+)
+TITLES = _set(
+    """
+    dr dr. prof prof. drh ir ir. drs drs. dra h h. hj hj. kh kh. mr mr. mrs mrs. ms ms.
+    sir bapak pak ibu bu sdr sdri tuan nyonya haji
+    """
+)
+DEGREES = _set(
+    """
+    sh mh se mm msc m.sc phd ph.d ma mba skm ms mt st skom spd mpd mkes mars sked spog sp
+    mhum msi m.si s.sos sip dea sth mag apt
+    """
+)
+# Words whose next word names a place or a company ("Kota Sorong", "PT Telkom").
+_NAMES_NEXT = _set("kota kabupaten provinsi kecamatan desa kelurahan distrik pt cv bank")
+# Plural or indefinite heads: speech, but of a group nobody named.
+GROUP_HEADS = _set("para sejumlah beberapa banyak kalangan seorang sebuah salah some many")
+# Data nouns whose owner is the source ("menurut hitungan Kementerian Kesehatan Gaza").
+DATA_HEADS = _set("data hitungan catatan keterangan pernyataan versi figures data statement")
+# Words that end the speaker phrase (time, place and circumstance follow it).
+_STOP = _set(
+    """
+    yang saat ketika seusai usai setelah sebelum sesudah dalam di pada kepada kpd dari
+    kemarin tadi pagi siang sore malam senin selasa rabu kamis jumat sabtu minggu
+    dan serta sambil seraya melalui lewat via untuk atas tentang mengenai terkait usai ketika
+    on in at to during after before who which that while when told from of last this yesterday
+    monday tuesday wednesday thursday friday saturday sunday
+    januari februari maret april mei juni juli agustus september oktober november desember
+    january february march june july august october december bulan tahun hari pekan
+    """
+)
+_CLAUSE_OPENERS = _set(
+    "ketika saat bahwa setelah sebelum karena sementara sedangkan namun tetapi tapi sehingga "
+    "when while after before because but that although as"
+)
+_ADVERBS = _set(
+    "pun juga kemarin telah sudah pernah kerap sering lalu kembali lagi secara resmi terpisah "
+    "tegas hanya justru bahkan juga also later earlier then again on tuesday"
+)
+_MODALS = _set("akan bakal hendak ingin mau harus will would may might could should must to")
+_NEGATIONS = _set("tidak tak belum enggan menolak bukan not never declined refused")
+_FIRST_PERSON = re.compile(r"\b(?:saya|kami|aku|kita|i|we|my|our|us)\b", re.IGNORECASE)
+
+_QUOTES = "“”\"‘’'«»"
+_OPEN = "“\"‘'«"
+_WORD = re.compile(r"[^\s,;:()“”\"«»]+")
+_PARTICLE = re.compile(r"^(?:al|el|bin|binti|ibn|van|von|de|da|der|den|du|dos|la|le)(?:-.+)?$")
+_DATELINE = re.compile(r"^[A-Z][\w .]{0,30},\s*[\w ]{0,25}?\s*[-–—]\s*(?=[A-Z])")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+
+_TRAIL_RE = re.compile(
+    r"(?P<sep>[,”\"’']|\.\.\.|…)\s*(?P<cue>(?:" + "|".join(_TRAIL_ID.split()) + r"))"
+    r"(?P<nya>nya)?\b(?P<rest>[^,”\"]*(?:,.*)?)$",
+    re.IGNORECASE,
+)
+_TRAIL_EN_RE = re.compile(
+    r"(?P<sep>[,”\"’'])\s*(?:(?P<spk>[^,”\"]{1,80}?)\s+(?P<cue>"
+    + "|".join(_TRAIL_EN.split())
+    + r")\b|(?P<cue2>"
+    + "|".join(_TRAIL_EN.split())
+    + r")\s+(?P<spk2>[^,”\".]{1,80}))(?P<rest>.*)$"
+)
+_LEAD_RE = re.compile(
+    r"\b(?P<cue>" + "|".join((_LEAD_ID + " " + _LEAD_EN).split()) + r")\b", re.IGNORECASE
+)
+_MENURUT_RE = re.compile(r"\b(?P<cue>[Mm]enurut|[Aa]ccording to)\s+(?P<rest>.+)$")
+_DEMIKIAN_RE = re.compile(r",\s*(?P<cue>demikian)\s+(?:[a-z]+\s+)?(?P<rest>[A-Z].*)$")
+_PASSIVE_RE = re.compile(
+    r"\b(?P<cue>" + "|".join(_PASSIVE_ID.split()) + r")\s+(?:oleh\s+)?(?P<rest>[A-Z].*)$"
+)
+
+
+# -- names and roles -------------------------------------------------------------------------
+def _tokens(phrase: str) -> list[str]:
+    return _WORD.findall(_PAREN.sub("", phrase))
+
+
+def _is_name_token(tok: str) -> bool:
+    low = tok.casefold().rstrip(".")
+    if low in ORG_WORDS or low in ROLE_WORDS or low in TITLES or low in DEGREES or low in _STOP:
+        return False
+    if low.endswith("s") and (low[:-1] in ROLE_WORDS or low[:-2] in ROLE_WORDS):
+        return False  # "Officials", "Analysts": a plural role, nobody named
+    if len(tok) >= 2 and tok.isupper() and tok.isalpha():
+        return False  # an acronym ("BPS", "ETRI") names an organisation
+    return tok[:1].isupper() or bool(_PARTICLE.match(tok))
+
+
+def split_speaker(phrase: str) -> tuple[str | None, str | None]:
+    """Split a speaker phrase into ``(name, role)``; the name is None when nobody is named.
+
+    "Juru Bicara Dewan Keamanan Nasional John Kirby" -> ("John Kirby", "Juru Bicara Dewan
+    Keamanan Nasional"); "Pemerintah Uzbekistan" -> ("Pemerintah Uzbekistan", None), an
+    organisation speaking; "laporan itu" -> (None, "laporan itu").
+    """
+    phrase = phrase.strip(" ,.;:" + _QUOTES)
+    toks = _tokens(phrase)
+    if not toks:
+        return None, None
+    while toks and toks[-1].casefold().rstrip(".") in DEGREES | TITLES:
+        toks.pop()
+    if not toks:
+        return None, None
+    head = toks[0].casefold()
+    if head in GROUP_HEADS or toks[-1].casefold() in _set("ini itu tersebut"):
+        return None, phrase
+    if head in PRONOUNS:
+        return None, None
+    # The name: the run of name tokens at the end, after roles, organisations and titles.
+    # The word right after "Kota", "Provinsi", "PT" … names the place or company, not a person.
+    i = len(toks)
+    while i > 0 and _is_name_token(toks[i - 1]):
+        if i >= 2 and toks[i - 2].casefold() in _NAMES_NEXT:
+            break
+        i -= 1
+    name = toks[i:]
+    role = toks[:i]
+    while role and role[-1].casefold().rstrip(".") in TITLES:
+        role.pop()
+    if len(name) > 4:
+        return None, None  # a long capitalised run is a title or a heading, not a name
+    if (
+        len(name) == 1
+        and role
+        and role[-1].casefold() in ORG_WORDS
+        and role[0].casefold() not in ROLE_WORDS
+    ):
+        name, role = [], role + name  # "Dinas Kesehatan Jember": a place, not a person
+    if name:
+        return " ".join(name), " ".join(role) or None
+    if (
+        role
+        and role[0][:1].isupper()
+        and role[0].casefold() not in ROLE_WORDS
+        and role[0].casefold().rstrip("s") not in ROLE_WORDS
+        and all(t[:1].isupper() or t.casefold() in _set("dan of and") for t in role)
+    ):
+        return " ".join(role), None  # an organisation speaking: "Badan Pusat Statistik"
+    if head in DATA_HEADS:
+        owner = [t for t in role[1:] if t[:1].isupper()]
+        if owner:
+            start = next(k for k, t in enumerate(role) if t == owner[0])
+            return " ".join(role[start:]), None
+    return None, " ".join(role) or None
+
+
+def _speaker_phrase(rest: str) -> str:
+    """Cut the words after a trailing cue at the first time, place or circumstance word."""
+    out: list[str] = []
+    toks = _WORD.findall(_PAREN.sub("", rest.split(",", 1)[0]))
+    for k, tok in enumerate(toks):
+        low = tok.casefold()
+        joins = low in ("dan", "and", "&") and k + 1 < len(toks) and toks[k + 1][:1].isupper()
+        if out and ((low in _STOP and not joins) or tok[:1].isdigit()):
+            break
+        out.append(tok)
+    return " ".join(out)
+
+
+def _appositive(rest: str) -> str | None:
+    """The role after a comma: "…, kata U Lwin, juru bicara NLD, …" -> "juru bicara NLD"."""
+    parts = rest.split(",")
+    if len(parts) < 2:
+        return None
+    cand = parts[1].strip()
+    cut = re.split(r"\s+(?:yang|who|which)\s+", cand, maxsplit=1)[0].strip(" .")
+    toks = cut.split()
+    if toks and toks[0].casefold() in ROLE_WORDS | _set("seorang the a an") and len(toks) <= 14:
+        return cut
+    return None
+
+
+def _looks_like_speaker(phrase: str) -> bool:
+    toks = _tokens(phrase)
+    if not toks:
+        return False
+    if split_speaker(phrase)[0] is not None:
+        return True  # "health ministry spokesman Ashraf al-Qudra"
+    first = toks[0]
+    low = first.casefold().rstrip(".")
+    return (
+        first[:1].isupper()
+        or low in ROLE_WORDS
+        or low in PRONOUNS
+        or low in GROUP_HEADS
+        or low in TITLES
+        or low in DATA_HEADS
+        or low in _set("laporan dokumen memo surat report document")
+    )
+
+
+def _quoted(text: str, lo: int, hi: int) -> Span | None:
+    """The first quotation inside ``text[lo:hi]`` (quote marks excluded), if any."""
+    m = re.search(r"[“\"]\s*(.+?)[\s,]*[”\"]", text[lo:hi])
+    if m is None or len(m.group(1)) < 12:
+        return None
+    return lo + m.start(1), lo + m.end(1)
+
+
+def _trim(text: str, lo: int, hi: int) -> Span:
+    while lo < hi and (text[lo].isspace() or text[lo] in _QUOTES + ",:"):
+        lo += 1
+    while hi > lo and (text[hi - 1].isspace() or text[hi - 1] in _QUOTES + ",.:"):
+        hi -= 1
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class _Found:
+    phrase: str | None  # speaker phrase; None means a pronoun (inherit)
+    cue: str
+    quote: Span
+    direct: bool
+    trailing: bool
+    role: str | None = None
+
+
+# -- the rules, one sentence at a time -----------------------------------------------------
+def _all_matches(pattern: re.Pattern[str], sent: str) -> list[re.Match[str]]:
+    """Matches starting at every position (``finditer`` would let the first one swallow a
+    later cue: "…, jelas akan memperlambat …,” kata Pradeep")."""
+    out = []
+    pos = 0
+    while (m := pattern.search(sent, pos)) is not None:
+        out.append(m)
+        pos = m.start() + 1
+    return out
+
+
+def _trailing(sent: str) -> _Found | None:
+    """``“…,” kata X`` / ``…, ujarnya`` / ``“…,” Kirby said`` / ``…, he added``."""
+    m = _DEMIKIAN_RE.search(sent)
+    if m is not None and m.start() >= 12:  # "…, demikian laporan Reuters"
+        phrase = _speaker_phrase(m.group("rest"))
+        if phrase:
+            return _Found(phrase, "demikian", _trim(sent, 0, m.start()), False, True)
+    for m in reversed(_all_matches(_TRAIL_RE, sent)):
+        cue = m.group("cue").casefold()
+        rest = m.group("rest")
+        before = sent[: m.start("sep") + (1 if m.group("sep") in "”\"’'" else 0)]
+        if len(before.strip(' ,“"')) < 12:
+            continue
+        quote = _quoted(sent, 0, m.start("cue")) or _trim(sent, 0, m.start("sep"))
+        direct = _quoted(sent, 0, m.start("cue")) is not None
+        if m.group("nya"):
+            tail = rest.strip(" .!?" + _QUOTES)
+            if tail and not re.match(r"(?:kepada|pada|di|saat|ketika|usai|seusai|,)\b", tail):
+                continue
+            return _Found(None, cue + "nya", quote, direct, True)
+        phrase = _speaker_phrase(rest)
+        if not phrase or not _looks_like_speaker(phrase):
+            continue
+        if cue in _set("jelas tegas tambah lanjut terang sebut tanya aku seru") and not (
+            phrase[:1].isupper() or phrase.split()[0].casefold() in PRONOUNS
+        ):
+            continue
+        if phrase.split()[0].casefold() in PRONOUNS:
+            return _Found(None, cue, quote, direct, True)
+        return _Found(phrase, cue, quote, direct, True, _appositive(rest))
+    for m in reversed(_all_matches(_TRAIL_EN_RE, sent)):
+        cue = (m.group("cue") or m.group("cue2")).casefold()
+        phrase = (m.group("spk") or m.group("spk2") or "").strip()
+        if not phrase or len(phrase.split()) > 8 or not _looks_like_speaker(phrase):
+            continue
+        if len(sent[: m.start("sep")].strip(' ,“"')) < 12:
+            continue
+        phrase = _speaker_phrase(phrase)
+        quote = _quoted(sent, 0, m.start("sep") + 1) or _trim(sent, 0, m.start("sep"))
+        direct = _quoted(sent, 0, m.start("sep") + 1) is not None
+        if phrase.split()[0].casefold() in PRONOUNS:
+            return _Found(None, cue, quote, direct, True)
+        return _Found(phrase, cue, quote, direct, True, _appositive(m.group("rest")))
+    return None
+
+
+def _subject(before: str) -> tuple[str, str | None] | None:
+    """The speaker phrase that ends right before a leading cue verb, and an appositive role."""
+    before = _DATELINE.sub("", before)
+    segs = [s.strip() for s in before.split(",")]
+    # Trailing segments of time and manner ("Kamis (22/12)", "kemarin", "dalam siaran pers").
+    while segs and (
+        not segs[-1]
+        or (segs[-1][:1].islower() and segs[-1].split()[0].casefold() not in ROLE_WORDS | PRONOUNS)
+        or _PAREN.sub("", segs[-1]).strip().casefold()
+        in _set("senin selasa rabu kamis jumat sabtu minggu kemarin")
+    ):
+        if len(segs) == 1:
+            break
+        segs.pop()
+    if not segs:
+        return None
+    last = re.split(r"\s+(?:yang|who|which)\s+", segs[-1], maxsplit=1)[0]
+    words = last.split()
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].casefold() in _CLAUSE_OPENERS:
+            words = words[k + 1 :]
+            break
+    while words and words[-1].casefold() in _ADVERBS:
+        words.pop()
+    if words and words[-1].casefold() in _NEGATIONS:
+        return None
+    # Cut circumstance words ("dalam siaran pers", "seusai penetapan …") off the end.
+    for k, w in enumerate(words):
+        if k and w.casefold() in _STOP - _set("dari of"):
+            words = words[:k]
+            break
+    head = " ".join(words)
+    if not head or len(words) > 14 or not _looks_like_speaker(head):
+        return None
+    if any(w[:1].islower() and w.casefold().startswith(("me", "ber", "di")) for w in words[1:]):
+        return None  # a verb inside: this is a clause, not a subject
+    # "Michael Shifter, Wakil Presiden X, mengatakan": a pure-name segment is the name.
+    if len(segs) >= 2:
+        prev = segs[-2]
+        ptoks = _tokens(prev)
+        if (
+            ptoks
+            and len(ptoks) <= 4
+            and all(_is_name_token(t) for t in ptoks)
+            and words[0].casefold() in ROLE_WORDS | _set("seorang the a an")
+        ):
+            return prev, head
+        if (
+            all(_is_name_token(t) for t in _tokens(head))
+            and len(_tokens(head)) <= 4
+            and _tokens(prev)[:1]
+            and _tokens(prev)[0].casefold() in ROLE_WORDS
+        ):
+            return head, prev
+    return head, None
+
+
+def _leading(sent: str) -> _Found | None:
+    """``Juru Bicara … John Kirby mengatakan “…”`` / ``Kirby said on Tuesday that …``."""
+    for m in _LEAD_RE.finditer(sent):
+        if m.start() == 0:
+            continue
+        cue = m.group("cue")
+        if cue[:1].isupper():
+            continue
+        prior = sent[: m.start()].split()
+        if prior and prior[-1].casefold() in _MODALS:
+            continue  # "akan mengumumkan", "will announce": nothing said yet
+        found = _subject(sent[: m.start()])
+        if found is None:
+            continue
+        phrase, role = found
+        lo = m.end()
+        after = re.match(r"[\s,:]*(?:\S+\s+){0,3}?(?:bahwa|that)[\s,:]+", sent[lo:])
+        after = after or re.match(r"[\s,:]*", sent[lo:])
+        lo += after.end() if after else 0
+        if len(sent[lo:].strip(" .")) < 8:
+            continue
+        quote = _quoted(sent, lo, len(sent)) or _trim(sent, lo, len(sent))
+        direct = _quoted(sent, lo, len(sent)) is not None
+        if phrase.split()[0].casefold() in PRONOUNS:
+            return _Found(None, cue.casefold(), quote, direct, False)
+        return _Found(phrase, cue.casefold(), quote, direct, False, role)
+    return None
+
+
+def _menurut(sent: str) -> _Found | None:
+    """``Menurut X, …`` and ``…, menurut X.`` (``according to X``)."""
+    m = _MENURUT_RE.search(sent)
+    if m is None:
+        return None
+    rest = m.group("rest")
+    parts = [p.strip() for p in rest.split(",")]
+    phrase = re.split(r"\s+(?:yang|who|which|that)\s+", parts[0], maxsplit=1)[0]
+    role = None
+    if m.start() > 0 and sent[: m.start()].rstrip().endswith(","):
+        quote = _trim(sent, 0, m.start())  # "…, menurut X."
+    else:
+        skip = 1
+        if len(parts) > 2:
+            name, _ = split_speaker(parts[1])
+            first_name, _ = split_speaker(phrase)
+            second = _tokens(parts[1])
+            if name and not first_name:
+                phrase, role, skip = parts[1], phrase, 2  # "Menurut ahli X, Dr Y, …"
+            elif (
+                first_name
+                and second
+                and len(second) <= 14
+                and any(t.casefold() in ROLE_WORDS | ORG_WORDS for t in second)
+            ):
+                role, skip = parts[1], 2  # "Menurut Arie, General Affair Manager BPPT, …"
+        cut = m.start("rest") + sum(len(p) + 1 for p in rest.split(",")[:skip])
+        quote = _trim(sent, min(cut, len(sent)), len(sent))
+    if not _looks_like_speaker(phrase) or quote[1] - quote[0] < 8:
+        return None
+    return _Found(phrase, m.group("cue").casefold(), quote, False, False, role)
+
+
+def _passive(sent: str) -> _Found | None:
+    """``Hal ini diungkapkan Dekan X Budi dalam jumpa pers`` / ``… dinilai LIPI …``."""
+    m = _PASSIVE_RE.search(sent)
+    if m is None:
+        return None
+    phrase = _speaker_phrase(m.group("rest"))
+    toks = _tokens(phrase)
+    # Stop at the first lowercase word that is not part of a role ("memenuhi syarat").
+    for k, t in enumerate(toks):
+        if k and t[:1].islower() and t.casefold() not in ROLE_WORDS | ORG_WORDS | TITLES:
+            toks = toks[:k]
+            break
+    if not toks or not toks[0][:1].isupper():
+        return None
+    quote = _trim(sent, 0, m.start())
+    if quote[1] - quote[0] < 3:
+        return None
+    return _Found(" ".join(toks), m.group("cue").casefold(), quote, False, False)
+
+
+def _one(sent: str) -> _Found | None:
+    return _trailing(sent) or _menurut(sent) or _leading(sent) or _passive(sent)
+
+
+def _opens_quote(sent: str) -> bool:
+    """An opening quotation mark that does not close in the same sentence."""
+    curly = sent.count("“") - sent.count("”")
+    straight = sent.count('"') % 2
+    doubled = sent.count("' '") % 2
+    return curly > 0 or straight == 1 or doubled == 1
+
+
+def attribute(text: str, spans: Sequence[Span]) -> list[Attribution]:
+    """Attributions of an article's sentences (``spans`` as stored), in sentence order.
+
+    Pronoun and possessive cues take the speaker of the nearest earlier attribution that
+    named one; when there is none the sentence is still speech, with no speaker.
+    """
+    found: dict[int, _Found] = {}
+    for i, (s, e) in enumerate(spans):
+        f = _one(text[s:e])
+        if f is not None:
+            found[i] = f
+    out: dict[int, Attribution] = {}
+    last: tuple[str, str | None] | None = None
+    for i, (s, _e) in enumerate(spans):
+        f = found.get(i)
+        if f is None:
+            continue
+        name: str | None
+        role: str | None
+        if f.phrase is None:
+            name, role = last if last else (None, None)
+            inherited = last is not None
+        else:
+            name, role = split_speaker(f.phrase)
+            if f.role:
+                role = f.role if role is None else f"{role}, {f.role}"
+            inherited = False
+            if name is not None and last is not None and _same_person(name, last[0]):
+                name, role = last[0], role or last[1]  # "Kirby" after "John Kirby"
+            if name is not None:
+                last = (name, role)
+        qs, qe = f.quote
+        out[i] = Attribution(i, name, role, f.cue, s + qs, s + qe, f.direct, inherited)
+    _continuations(text, spans, out)
+    return [out[i] for i in sorted(out)]
+
+
+def _same_person(short: str, full: str) -> bool:
+    """ "Kirby" after "John Kirby" in one article: a surname alone takes the full name."""
+    st, ft = short.split(), full.split()
+    return len(st) == 1 and len(ft) > 1 and st[0].casefold() == ft[-1].casefold()
+
+
+def _continuations(text: str, spans: Sequence[Span], out: dict[int, Attribution]) -> None:
+    """Sentences inside a quote attributed later: a quote that opens in sentence i and closes
+    in an attributed sentence, and first-person sentences before an unquoted ``…, kata X``."""
+    for i, (s, e) in enumerate(spans):
+        if i in out or not _opens_quote(text[s:e]):
+            continue
+        for j in range(i + 1, min(i + 5, len(spans))):
+            a = out.get(j)
+            if a is not None and a.direct is False and j in out:
+                # The closing sentence: its quote is the start of the sentence.
+                a = out[j]
+            if a is not None:
+                if a.quote_start <= spans[j][0] + 2 and a.speaker is not None:
+                    for k in range(i, j):
+                        if k not in out:
+                            ks, ke = _trim(text, *spans[k])
+                            out[k] = Attribution(k, a.speaker, a.role, a.cue, ks, ke, True, True)
+                break
+            if "”" in text[spans[j][0] : spans[j][1]]:
+                break
+    for j in sorted(out, reverse=True):
+        a = out[j]
+        if a.speaker is None or a.direct or a.quote_start > spans[j][0] + 2:
+            continue
+        k = j - 1
+        while k >= 0 and k not in out:
+            ks, ke = spans[k]
+            between = text[ke : spans[k + 1][0]]
+            sent = text[ks:ke]
+            if "\n" in between or not _FIRST_PERSON.search(sent) or any(q in sent for q in _QUOTES):
+                break
+            out[k] = Attribution(k, a.speaker, a.role, a.cue, ks, ke, False, True)
+            k -= 1

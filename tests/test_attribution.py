@@ -1,0 +1,215 @@
+"""Attribution rules (who said what) and the speaker-grouping rule, Indonesian and English."""
+
+from __future__ import annotations
+
+import pytest
+
+from kutip.text.attribution import Attribution, attribute, split_speaker
+from kutip.text.sentences import split_sentences
+from kutip.text.speakers import group_speakers, same_speaker
+
+
+def _attr(text: str) -> list[Attribution]:
+    return attribute(text, split_sentences(text))
+
+
+def _one(sentence: str) -> Attribution | None:
+    found = attribute(sentence, [(0, len(sentence))])
+    return found[0] if found else None
+
+
+def test_kirby_and_tambahnya_in_the_sample_article(sample_article) -> None:
+    text = sample_article.read_text(encoding="utf-8")
+    spans = split_sentences(text)
+    by_speaker = [a for a in attribute(text, spans) if a.speaker == "John Kirby"]
+    assert len(by_speaker) == 2
+    said, added = by_speaker
+    assert said.role == "Juru Bicara Dewan Keamanan Nasional"
+    assert said.cue == "mengatakan" and said.direct and not said.inherited
+    assert text[said.quote_start : said.quote_end] == (
+        "Tidak ada rencana atau niat untuk menempatkan pasukan AS dalam pertempuran di Israel"
+    )
+    assert added.sentence_index == said.sentence_index + 1
+    assert added.cue == "tambahnya" and added.inherited and added.direct
+    assert text[added.quote_start : added.quote_end].startswith("Tetapi seperti yang")
+    s, e = spans[added.sentence_index]
+    assert s <= added.quote_start < added.quote_end <= e
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "role", "cue", "quote"),
+    [
+        (
+            "“Harga beras naik,” kata Budi Santoso, juru bicara Bulog.",
+            "Budi Santoso",
+            "juru bicara Bulog",
+            "kata",
+            "Harga beras naik",
+        ),
+        (
+            "Menurut Kepala BPS Suhariyanto, inflasi Januari mencapai 0,5 persen.",
+            "Suhariyanto",
+            "Kepala BPS",
+            "menurut",
+            "inflasi Januari mencapai 0,5 persen",
+        ),
+        (
+            "Bila tidak, kerusakan akan kita alami bersama, ujar Kepala Dinas Kehutanan "
+            "Provinsi Bali Made Wirya di Denpasar, Kamis (8/9).",
+            "Made Wirya",
+            "Kepala Dinas Kehutanan Provinsi Bali",
+            "ujar",
+            "Bila tidak, kerusakan akan kita alami bersama",
+        ),
+        (
+            "Pemerintah Uzbekistan membantah isu bahwa pangkalan itu ditutup.",
+            "Pemerintah Uzbekistan",
+            None,
+            "membantah",
+            "pangkalan itu ditutup",
+        ),
+        (
+            "Hal ini diungkapkan Dekan FKH UGM Prof drh Charles Rangga Tabbu MSc dalam jumpa pers.",
+            "Charles Rangga Tabbu",
+            "Dekan FKH UGM",
+            "diungkapkan",
+            "Hal ini",
+        ),
+        (
+            '"We have no plans to send troops," Kirby said.',
+            "Kirby",
+            None,
+            "said",
+            "We have no plans to send troops",
+        ),
+        (
+            "White House spokesman John Kirby said on Tuesday that there were no plans.",
+            "John Kirby",
+            "White House spokesman",
+            "said",
+            "there were no plans",
+        ),
+        (
+            "According to health ministry spokesman Ashraf al-Qudra, 20 people were killed.",
+            "Ashraf al-Qudra",
+            "health ministry spokesman",
+            "according to",
+            "20 people were killed",
+        ),
+        (
+            '"Prices will fall," said Sri Mulyani, the finance minister.',
+            "Sri Mulyani",
+            "the finance minister",
+            "said",
+            "Prices will fall",
+        ),
+    ],
+)
+def test_speaker_role_cue_and_quote(sentence, speaker, role, cue, quote) -> None:
+    a = _one(sentence)
+    assert a is not None, sentence
+    assert (a.speaker, a.role, a.cue) == (speaker, role, cue)
+    assert sentence[a.quote_start : a.quote_end] == quote
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Harga beras naik di Jakarta pada pekan lalu.",
+        "Kata kunci dalam pencarian itu adalah harga beras.",
+        "Presiden akan mengumumkan kabinet baru pekan depan.",
+        "Ia tidak mengatakan apa pun soal itu.",
+        "Warga Siprus Turki menyebut Nicosia dengan nama “Lefkosa”.",
+        "AS mendukung serangan itu sebagai bentuk “pertahanan diri”.",
+        "Perdana Menteri Ibrahim al-Jaafari merasa optimistis konstitusi akan selesai.",
+        "The senator will announce her decision on Friday.",
+        "Rice prices rose in Jakarta, and traders complained about the weather.",
+    ],
+)
+def test_sentences_without_reported_speech(sentence: str) -> None:
+    assert _one(sentence) is None
+
+
+def test_unnamed_sources_are_speech_without_a_speaker() -> None:
+    for sentence in (
+        "Dia mengatakan, harga beras naik tajam.",
+        "Memo itu belum final, kata laporan yang diterbitkan pada hari Selasa.",
+        "Para pemimpin Irak mengaku yakin konstitusi akan selesai.",
+        "Officials in Jakarta said prices rose sharply.",
+    ):
+        a = _one(sentence)
+        assert a is not None and a.speaker is None, sentence
+
+
+def test_pronoun_cues_take_the_nearest_earlier_speaker() -> None:
+    text = (
+        "Menteri Keuangan Sri Mulyani mengatakan inflasi terkendali.\n"
+        "Gubernur BI Perry Warjiyo menegaskan suku bunga tetap.\n"
+        "“Kami akan terus memantau pasar,” katanya.\n"
+        '"We will watch the markets," he added.'
+    )
+    found = _attr(text)
+    assert [a.speaker for a in found] == [
+        "Sri Mulyani",
+        "Perry Warjiyo",
+        "Perry Warjiyo",
+        "Perry Warjiyo",
+    ]
+    assert [a.inherited for a in found] == [False, False, True, True]
+
+
+def test_a_pronoun_with_no_earlier_speaker_names_nobody() -> None:
+    a = _one("“Kami akan terus memantau pasar,” tambahnya.")
+    assert a is not None and a.speaker is None and not a.inherited
+
+
+def test_continuations_of_one_quote() -> None:
+    # A quote running over paragraphs: each opens with “, only the last one closes.
+    quoted = (
+        "Foto-foto itu indah.\n“Ia berasal dari fotografi salon.\n“Maka, saya melihat KR "
+        "menempatkan keindahan di atas segalanya,” papar Oscar Matuloh."
+    )
+    assert [(a.sentence_index, a.speaker) for a in _attr(quoted)] == [
+        (1, "Oscar Matuloh"),
+        (2, "Oscar Matuloh"),
+    ]
+    unquoted = (
+        "Harga naik. Kami memberikan batas waktu hingga Desember. "
+        "Jika belum diubah, kemungkinan kami suspend, kata Guntur."
+    )
+    assert [(a.sentence_index, a.speaker) for a in _attr(unquoted)] == [
+        (1, "Guntur"),
+        (2, "Guntur"),
+    ]
+
+
+def test_split_speaker_keeps_name_and_role_apart() -> None:
+    assert split_speaker("Juru Bicara Dewan Keamanan Nasional John Kirby") == (
+        "John Kirby",
+        "Juru Bicara Dewan Keamanan Nasional",
+    )
+    assert split_speaker("Prof Dr Budi Santoso MSc") == ("Budi Santoso", None)
+    assert split_speaker("Kepala Bagian Humas Kota Sorong F Palangan") == (
+        "F Palangan",
+        "Kepala Bagian Humas Kota Sorong",
+    )
+    assert split_speaker("laporan itu") == (None, "laporan itu")
+    assert split_speaker("juru bicara") == (None, "juru bicara")
+
+
+def test_same_speaker_is_conservative() -> None:
+    assert same_speaker("Kirby", "John Kirby")
+    assert same_speaker("Juru Bicara Dewan Keamanan Nasional John Kirby", "Kirby")
+    assert same_speaker("John F. Kirby", "john kirby")
+    assert same_speaker("Prof Dr Budi Santoso MSc", "Budi Santoso")
+    assert not same_speaker("John Kirby", "Jim Kirby")
+    assert not same_speaker("John", "John Kirby")
+    assert not same_speaker("Kirby", "Kirby Smith")
+
+
+def test_group_speakers_merges_variants_but_not_different_first_names() -> None:
+    one = group_speakers(["Kirby", "John Kirby", "Juru Bicara Dewan Keamanan Nasional John Kirby"])
+    assert set(one.values()) == {"John Kirby"} or len(set(one.values())) == 1
+    two = group_speakers(["John Kirby", "Jim Kirby", "Kirby"])
+    assert two["John Kirby"] != two["Jim Kirby"]
+    assert two["Kirby"] == "Kirby"  # ambiguous surname: kept apart
