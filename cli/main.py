@@ -14,10 +14,13 @@ import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kutip.config import Settings, load_settings
-from kutip.errors import KutipError
+from kutip.errors import ConfigError, KutipError
+
+if TYPE_CHECKING:
+    from qa.export import Format
 
 EXIT_INPUT = 1
 EXIT_ERROR = 2
@@ -102,14 +105,29 @@ def _filters(args: argparse.Namespace) -> Any:
     )
 
 
+def _ask_format(args: argparse.Namespace) -> Format:
+    """``--format``, with ``--json`` kept as its old spelling; checked before any model loads."""
+    from qa.export import FORMATS
+
+    wanted = (args.format or ("json" if args.json else "text")).strip().lower()
+    fmt = next((f for f in FORMATS if f == wanted), None)
+    if fmt is None:
+        raise ConfigError(f"--format {args.format!r}: expected one of {', '.join(FORMATS)}")
+    if args.json and fmt != "json":
+        raise ConfigError(f"--json contradicts --format {fmt}: use only one")
+    return fmt
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.assistant import Assistant
+    from qa.export import render_answer
     from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 
+    fmt = _ask_format(args)
     settings = _settings(args, evidence_k=args.evidence_k, evidence_tokens=args.evidence_tokens)
     store = _open(settings)
     assistant = Assistant(settings, store)
-    live = not args.json and sys.stderr.isatty()
+    live = fmt == "text" and sys.stderr.isatty()
     final = None
     for event in assistant.stream(
         " ".join(args.question), filters=_filters(args), answer_language=args.answer_language
@@ -128,13 +146,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assert final is not None
     if live:
         print("\n", file=sys.stderr)
-    if args.json:
-        data = final.debug_json() if args.debug else final.to_json()
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(final.answer)
-        for c in final.citations:
-            print(f"  [{c.n}] {c.title} (sentence {c.sentence_index}, {c.start}-{c.end}): {c.text}")
+    print(render_answer(final, fmt, debug=args.debug))
     store.close()
     return 0
 
@@ -191,6 +203,47 @@ def cmd_delete(args: argparse.Namespace) -> int:
             status = EXIT_INPUT
     store.close()
     return status
+
+
+def _quote_lines(quotes: Sequence[Any], fmt: str) -> list[str]:
+    """Each quote with its citation: speaker, date, exact sentence, title, source/url."""
+    lines: list[str] = []
+    for q in quotes:
+        date = q.published.date().isoformat() if q.published else "undated"
+        who = q.speaker or "(unnamed)"
+        role = f" ({q.role})" if q.role else ""
+        where = ", ".join(x for x in (q.source, q.url) if x) or q.article_id
+        at = f"sentence {q.sentence_index}, {q.sentence_start}-{q.sentence_end}"
+        if fmt == "markdown":
+            lines.append(f"- **{who}**{role}, {date}, _{q.cue}_: “{q.sentence}”")
+            lines.append(f"  — *{q.title}*, {where} ({at})")
+        else:
+            lines.append(f"{date}  {who}{role} [{q.cue}]: {q.sentence}")
+            lines.append(f"    {q.title} | {where} | {at}")
+    return lines
+
+
+def cmd_quotes(args: argparse.Namespace) -> int:
+    """Who said what: attributed sentences from the catalog, oldest first, each cited."""
+    if args.speaker is not None and not args.speaker.strip():
+        print("kutip: error: --speaker needs a name", file=sys.stderr)
+        return EXIT_INPUT
+    if args.since and args.until and args.since > args.until:
+        print("kutip: error: --since is after --until", file=sys.stderr)
+        return EXIT_INPUT
+    store = _open(_settings(args))
+    quotes = store.quotes(
+        speaker=args.speaker, about=args.about, since=args.since, until=args.until
+    )
+    store.close()
+    fmt = "json" if args.json else args.format
+    if fmt == "json":
+        print(json.dumps([q.to_json() for q in quotes], ensure_ascii=False, indent=2))
+    else:
+        for line in _quote_lines(quotes, fmt):
+            print(line)
+        print(f"{len(quotes)} quote(s)", file=sys.stderr)
+    return 0
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -250,8 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="ask a question")
     p.add_argument("question", nargs="+")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--debug", action="store_true", help="with --json: evidence and notes too")
+    p.add_argument(
+        "--format",
+        metavar="FORMAT",
+        help="text (default), markdown (footnotes quoting each cited sentence) or json",
+    )
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument("--debug", action="store_true", help="with json: evidence and notes too")
     p.add_argument("--no-llm", action="store_true", help="extractive answer, no model")
     p.add_argument("--evidence-k", type=int, help="evidence sentences for the answerer")
     p.add_argument(
@@ -275,6 +333,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="+")
     _common(p)
     p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("quotes", help="who said what: attributed quotes, oldest first")
+    p.add_argument("--speaker", help="this speaker's quotes ('Kirby' finds 'John Kirby')")
+    p.add_argument("--about", help="only sentences containing all these words")
+    p.add_argument("--since", type=_date, help="published on or after (ISO date)")
+    p.add_argument("--until", type=_date, help="published on or before (ISO date)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print one JSON list")
+    out.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    _common(p)
+    p.set_defaults(func=cmd_quotes)
 
     p = sub.add_parser("setup", help="assemble and verify the offline models")
     _common(p)

@@ -109,3 +109,43 @@ def test_config_errors_are_one_line(run):
     assert result.stderr.strip().count("\n") == 0 and "collection" in result.stderr
     result = run("ask", "--embedding", "bogus", "hello")
     assert result.returncode == 2 and "unknown embedding backend 'bogus'" in result.stderr
+
+
+def test_ask_format_markdown_quotes_each_cited_sentence(run, sample_article):
+    from test_export import read_footnotes
+
+    run("ingest", "-q", str(sample_article))
+    question = "John Kirby rencana pasukan"
+    result = run("ask", "--format", "markdown", "--no-llm", question)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"## {question}\n\n")
+    data = json.loads(run("ask", "--format", "json", "--no-llm", question).stdout)
+    footnotes = read_footnotes(result.stdout)
+    assert sorted(footnotes) == [c["n"] for c in data["citations"]] and footnotes
+    text = sample_article.read_text(encoding="utf-8")
+    for c in data["citations"]:
+        line, quoted = footnotes[c["n"]]
+        assert quoted == c["text"] and quoted in text
+        assert c["title"].split()[0] in line
+
+
+def test_ask_json_flag_and_format_json_print_the_same_schema(run, sample_article):
+    run("ingest", "-q", str(sample_article))
+    old = json.loads(run("ask", "--json", "--no-llm", "John Kirby").stdout)
+    new = json.loads(run("ask", "--format", "json", "--no-llm", "John Kirby").stdout)
+    for data in (old, new):
+        data.pop("timings_ms")
+    assert old == new and old["citations"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "problem"),
+    [
+        (["--format", "yaml"], "--format 'yaml': expected one of text, markdown, json"),
+        (["--json", "--format", "markdown"], "--json contradicts --format markdown: use only one"),
+    ],
+)
+def test_ask_bad_format_is_one_line(run, flags, problem):
+    result = run("ask", *flags, "anything")
+    assert result.returncode != 0 and result.stdout == ""
+    assert result.stderr.strip() == f"kutip: error: {problem}"

@@ -2,7 +2,8 @@
 
 It checks what only a browser can: that clicking ``[1]`` really brings the cited sentence into
 view highlighted, and that an article full of script is shown as text and runs nothing.
-Screenshots land in ``test-artifacts/`` for a human to look at.
+Screenshots land in ``test-artifacts/`` for a human to look at, and the README's picture of
+the chat is taken here (``docs/images/chat.png``) so it always shows the current page.
 
 The browser comes from ``scripts/install-browser.sh`` (never ``playwright install``: the test
 machines reach only package registries).
@@ -10,12 +11,14 @@ machines reach only package registries).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_export import read_footnotes
 from ui_fixtures import (
     ARTIFACTS,
     CHROMIUM,
@@ -27,7 +30,7 @@ from ui_fixtures import (
     served,
 )
 
-from ui.app import RealApp, build_real_app
+from ui.app import RealApp, build_real_app, example_questions
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -121,6 +124,66 @@ def test_click_citation_highlights_the_kirby_sentence(page: Any, app_url: str) -
     card.scroll_into_view_if_needed()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-kirby-citation.png"))
+    assert page.kutip_errors == []
+
+
+DOCS_SCREENSHOT = Path(__file__).resolve().parent.parent / "docs" / "images" / "chat.png"
+
+
+def test_first_screen_teaches_then_an_answer_leaves_with_its_sources(
+    page: Any, app_url: str, tmp_path: Path
+) -> None:
+    """The empty chat explains itself; an example answers; "Copy with sources" and the
+    downloads carry the cited sentence exactly; the README's screenshot is taken here."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(app_url)
+    chat = page.locator("#kutip-chat")
+    expect(chat).to_contain_text("Every answer cites the exact sentence it comes from")
+    expect(chat).to_contain_text("The articles don't say")
+    expect(chat).to_contain_text("that is a feature")
+    for question in example_questions():
+        expect(chat.get_by_text(question, exact=True)).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-first-screen.png"))
+    expect(page.locator("#kutip-model-status")).to_be_hidden()  # loaded before the page
+    page.get_by_role("tab", name="Articles").click()
+    summary = page.locator("#kutip-article-table .kutip-summary")
+    expect(summary).to_contain_text(re.compile(r"^1 article · \d+ sentences · Indonesian \(1\)"))
+    page.get_by_role("tab", name="Chat").click()
+
+    chat.get_by_text(KIRBY_QUESTION, exact=True).click()  # an example, asked as if typed
+    wait_answered(page, 1)
+    bubble = page.locator("#kutip-chat .bot").last
+    expect(bubble.locator("a.kutip-cite", has_text="[1]")).to_be_visible()
+    copy = bubble.locator("a.kutip-copy")
+    expect(copy).to_have_text("Copy with sources")
+    copy.click()
+    expect(copy).to_have_text("Copied ✓")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    footnotes = read_footnotes(copied)
+    assert copied.startswith(f"## {KIRBY_QUESTION}\n") and 1 in footnotes, copied
+    expect(page.locator("#kutip-src-0-1 mark.kutip-hit")).to_have_text(footnotes[1][1])
+    assert "John Kirby" in footnotes[1][1]
+
+    downloads: dict[str, str] = {}
+    for kind in ("md", "json"):
+        button = page.locator(f"#kutip-download-{kind}")
+        expect(button).to_be_enabled()
+        with page.expect_download() as info:
+            button.click()
+        downloads[kind] = Path(info.value.path()).read_text(encoding="utf-8")
+    assert read_footnotes(downloads["md"]) == footnotes
+    data = json.loads(downloads["json"])
+    assert [d["question"] for d in data] == [KIRBY_QUESTION]
+    assert data[0]["citations"][0]["text"] == footnotes[1][1]
+
+    bubble.locator("a.kutip-cite", has_text="[1]").first.click()
+    expect(page.locator(".kutip-card.kutip-active mark.kutip-hit")).to_be_in_viewport()
+    expect(copy).to_have_text("Copy with sources")
+    page.mouse.move(0, 0)  # no hover outline in the picture
+    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_SCREENSHOT))
+    assert DOCS_SCREENSHOT.stat().st_size > 10_000
     assert page.kutip_errors == []
 
 

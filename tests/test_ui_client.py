@@ -6,6 +6,7 @@ serve it over the real library (store, ingest, assistant) exactly as ``kutip cha
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -213,3 +214,29 @@ def test_real_llm_streams_an_english_answer_citing_kirby(tmp_path: Path) -> None
         assert "Kirby" in plain and detect_language(plain) in ("en", "und"), plain
         cited = final[2][final[2].index('class="kutip-card"') :]
         assert "John Kirby" in cited[cited.index("<mark") : cited.index("</mark>")]
+
+
+def test_the_conversation_downloads_through_the_api(
+    fake_url: tuple[str, Any], tmp_path: Path
+) -> None:
+    from test_export import read_footnotes
+
+    url, store = fake_url
+    c = Client(url, verbose=False, analytics_enabled=False, download_files=str(tmp_path))
+    md_file, json_file = c.predict(api_name="/export_conversation")
+    assert value_of(md_file) is None and value_of(json_file) is None  # nothing answered yet
+    ask(c, KIRBY_QUESTION)
+    ask(c, "nothing about football?")
+    md_file, json_file = (value_of(o) for o in c.predict(api_name="/export_conversation"))
+    assert Path(md_file).name == "kutip-conversation.md" and Path(md_file).is_relative_to(tmp_path)
+    markdown = Path(md_file).read_text(encoding="utf-8")
+    data = json.loads(Path(json_file).read_text(encoding="utf-8"))
+    assert [d["question"] for d in data] == [KIRBY_QUESTION, "nothing about football?"]
+    assert data[1]["refused"] and not data[1]["citations"]
+    cited = data[0]["citations"][0]
+    article = store.get_article(cited["article_id"])
+    assert read_footnotes(markdown)[1][1] == article.text[cited["start"] : cited["end"]]
+    assert "John Kirby" in cited["text"]
+    # Another client (another browser tab) has its own, still empty, conversation.
+    other = client(url).predict(api_name="/export_conversation")
+    assert [value_of(o) for o in other] == [None, None]

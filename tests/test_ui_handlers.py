@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import threading
+import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import gradio as gr
 import pytest
+from test_export import read_footnotes
 from ui_fixtures import (
     KIRBY_QUESTION,
     FakeAssistant,
@@ -18,8 +24,10 @@ from ui_fixtures import (
 )
 
 from kutip.errors import ConfigError
+from qa import export
 from ui.app import build_app, parse_auth
 from ui.handlers import Handlers
+from ui.loading import ModelLoading
 from ui.state import Session, Workspace
 
 
@@ -175,6 +183,7 @@ def test_build_app_constructs_without_serving(tmp_path: Path) -> None:
     app = build_app(settings, store, assistant, FakeIngestor, upload_dir=tmp_path / "u")
     names = {d.api_name for d in app.fns.values() if d.api_name}
     assert {"ask", "add_articles", "delete_article", "list_articles", "show_article"} <= names
+    assert "export_conversation" in names
 
 
 def test_parse_auth(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -222,3 +231,132 @@ def test_flagged_sentences_are_never_evidence_and_struck_through_in_the_panel(
     assert panel.count('<del class="kutip-flagged"') >= 1
     assert "never used as evidence" in panel
     assert 'class="kutip-flagged"' in handlers.show_article(injected.id, "kutip")
+
+
+# -- taking answers away -------------------------------------------------------------------------
+
+
+def copied_markdown(panel: str, turn: int) -> str:
+    """The text "Copy with sources" copies: the hidden textarea of ``turn``, unescaped."""
+    m = re.search(rf'<textarea id="kutip-md-{turn}"[^>]*>(.*?)</textarea>', panel, re.S)
+    assert m, f"no Markdown for turn {turn}"
+    return html.unescape(m.group(1))
+
+
+def test_each_answer_copies_as_markdown_quoting_its_stored_sentences(tmp_path: Path) -> None:
+    handlers, store, _ = make_handlers(tmp_path)
+    session = Session()
+    run_ask(handlers, KIRBY_QUESTION, session)
+    final = run_ask(handlers, "nothing about football?", session)[-1]
+    first, refusal = final[1][1]["content"], final[1][3]["content"]
+    assert 'href="#kutip-md-0" class="kutip-copy"' in first and "Copy with sources" in first
+    assert "kutip-copy" not in refusal  # nothing cited, nothing to take away
+    markdown = copied_markdown(final[2], 0)
+    assert markdown == export.answer_markdown(session.turns[0].final)
+    footnotes = read_footnotes(markdown)
+    assert sorted(footnotes) == [c.n for c in session.turns[0].citations] == [1]
+    for c in session.turns[0].citations:
+        article = store.get_article(c.article_id)
+        assert article is not None
+        assert footnotes[c.n][1] == article.text[c.start : c.end]
+        assert "Purna Warta" in footnotes[c.n][0] and "published 2024-01-31" in footnotes[c.n][0]
+
+
+def test_the_conversation_downloads_as_markdown_and_json(tmp_path: Path) -> None:
+    handlers, store, _ = make_handlers(tmp_path)
+    handlers.export_dir = tmp_path / "exports"
+    request = SimpleNamespace(session_hash="session-1")
+    session = Session()
+    md_button, json_button = handlers.export_conversation(session, request)  # type: ignore[arg-type]
+    assert not md_button.interactive and md_button.value is None
+    run_ask(handlers, KIRBY_QUESTION, session)
+    run_ask(handlers, "boom: who denied it?", session)  # a failed turn exports nothing
+    run_ask(handlers, "nothing about football?", session)
+    md_button, json_button = handlers.export_conversation(session, request)  # type: ignore[arg-type]
+    assert md_button.interactive and json_button.interactive
+    md_path, json_path = Path(md_button.value["path"]), Path(json_button.value["path"])
+    written = list((tmp_path / "exports").glob("*/kutip-conversation.*"))
+    assert len(written) == 2 and "session-1" not in str(written[0])  # the id is hashed
+    assert md_path.name == "kutip-conversation.md"
+    markdown = md_path.read_text(encoding="utf-8")
+    assert markdown.count("\n## ") == 2 and "The articles don't say." in markdown
+    cited = session.turns[0].citations[0]
+    article = store.get_article(cited.article_id)
+    assert article is not None
+    assert read_footnotes(markdown)[1][1] == article.text[cited.start : cited.end]
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert [d["question"] for d in data] == [KIRBY_QUESTION, "nothing about football?"]
+    assert data[0] == session.turns[0].final.to_json() | {"timings_ms": data[0]["timings_ms"]}
+    assert set(data[0]["citations"][0]) == set(cited.to_json())
+
+
+def test_an_example_clicked_in_the_empty_chat_becomes_the_question(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    event = gr.SelectData(None, {"index": 1, "value": {"text": KIRBY_QUESTION}})
+    assert handlers.pick_example(event) == KIRBY_QUESTION
+
+
+# -- the first screen ----------------------------------------------------------------------------
+
+
+def test_the_articles_tab_summarises_the_collection(tmp_path: Path) -> None:
+    handlers, store, _ = make_handlers(tmp_path)
+    table, _, _ = handlers.list_articles("kutip")
+    sentences = sum(a.n_sentences for a in store.list_articles())
+    summary = f"1 article · {sentences} sentences · Indonesian (1) · published 2024-01-31"
+    assert f'<div class="kutip-summary">{summary}</div>' in table
+
+
+def test_the_upload_reports_progress_per_stored_input(tmp_path: Path) -> None:
+    handlers, _, _ = make_handlers(tmp_path)
+    files = []
+    for name in ("satu.txt", "dua.txt"):
+        path = tmp_path / name
+        path.write_text(f"Berita {name} tentang beras.", encoding="utf-8")
+        files.append(str(path))
+    seen: list[tuple[object, str]] = []
+    status, *_ = handlers.add_articles(
+        files,
+        "",
+        "kutip",
+        SimpleNamespace(session_hash="p"),  # type: ignore[arg-type]
+        lambda value, desc="": seen.append((value, desc)),  # type: ignore[arg-type]
+    )
+    assert "added 2" in status
+    assert seen == [
+        (0.0, "Loading 2 input(s)…"),
+        ((1, 2), "Stored satu.txt"),
+        ((2, 2), "Stored dua.txt"),
+    ]
+
+
+def test_an_early_question_waits_for_the_model_load_and_says_so(tmp_path: Path) -> None:
+    loads: list[float] = []
+
+    def slow_load() -> None:
+        loads.append(time.monotonic())
+        time.sleep(2.5)
+
+    handlers, _, _ = make_handlers(tmp_path)
+    handlers.loading = ModelLoading(slow_load)
+    line, timer = handlers.model_status()  # the open page starts the load
+    assert line.visible is True and "Loading the embedder and the local answer" in line.value
+    outputs = run_ask(handlers, KIRBY_QUESTION, Session())
+    waiting = [o[3] for o in outputs if isinstance(o[3], str) and "so far" in o[3]]
+    assert waiting and "kutip-status-busy" in waiting[0]
+    assert_cited_answer(outputs[-1])
+    assert len(loads) == 1 and handlers.loading.ready
+    line, timer = handlers.model_status()
+    assert line.visible is False and timer.active is False  # the page stops polling
+    run_ask(handlers, KIRBY_QUESTION, Session())
+    assert len(loads) == 1  # loaded once per process
+
+
+def test_a_failed_model_load_lets_the_question_report_its_own_error(tmp_path: Path) -> None:
+    def broken() -> None:
+        raise RuntimeError("no model file")
+
+    handlers, _, _ = make_handlers(tmp_path)
+    handlers.loading = ModelLoading(broken)
+    assert handlers.loading.wait(10) and handlers.loading.failed == "RuntimeError: no model file"
+    assert_cited_answer(run_ask(handlers, KIRBY_QUESTION, Session())[-1])

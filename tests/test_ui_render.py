@@ -236,3 +236,41 @@ def test_a_refused_answer_titles_its_evidence_as_related_not_as_an_answer() -> N
         question="q", answer="a [1]", done=True, citations=[citation_of(turn.evidence[0])]
     )
     assert "Related, but not an answer" not in render.render_turn_sources(answered, 0, {})
+
+
+def test_summary_line_names_counts_languages_and_the_date_range() -> None:
+    from kutip.store.summary import StoreSummary
+
+    line = render.render_summary(
+        StoreSummary(
+            articles=3,
+            sentences=1204,
+            languages={"id": 2, "fr": 1},
+            earliest=datetime(2023, 12, 31),
+            latest=datetime(2024, 3, 1, 12),
+            undated=1,
+        )
+    )
+    assert line == (
+        '<div class="kutip-summary">3 articles · 1,204 sentences · Indonesian (2), fr (1) · '
+        "published 2023-12-31 to 2024-03-01 · 1 undated</div>"
+    )
+    assert render.render_summary(StoreSummary()) == (
+        '<div class="kutip-summary">0 articles · 0 sentences</div>'
+    )
+
+
+def test_only_a_finished_cited_answer_offers_copy_with_sources() -> None:
+    from qa.types import Answer
+
+    article = make_article("Pasukan <AS>", TEXT)
+    cited = citation_of(evidence_for(article, 1, 1))
+    answer = Answer("who denied?", "Kirby [1]", False, [cited])
+    done = Turn("who denied?", answer="Kirby [1]", done=True, citations=[cited], final=answer)
+    assert 'href="#kutip-md-4" class="kutip-copy"' in render.render_answer(done, 4)
+    panel = render.render_turn_sources(done, 4, {article.id: article})
+    assert '<textarea id="kutip-md-4" class="kutip-md" hidden' in panel
+    assert "Pasukan \\&lt;AS\\&gt;" in panel  # Markdown-escaped, then HTML-escaped
+    done.stopped = True
+    assert "kutip-copy" not in render.render_answer(done, 4)
+    assert "kutip-md" not in render.render_turn_sources(done, 4, {article.id: article})

@@ -332,6 +332,7 @@ def sample_articles() -> list[Article]:
             url="https://purnawarta.com/x",
             source="Purna Warta",
             published=datetime(2024, 1, 31),
+            lang="id",
         )
     ]
 

@@ -30,6 +30,7 @@ from kutip.errors import ConfigError
 from ui import render
 from ui.assets import CSS, HEAD
 from ui.handlers import Handlers, sample_article_path
+from ui.loading import ModelLoading
 from ui.state import (
     AssistantLike,
     CollectionOpener,
@@ -75,17 +76,21 @@ def build_app(
     open_collection: CollectionOpener | None = None,
     upload_dir: Path | None = None,
     use_llm_default: bool | None = None,
+    loading: ModelLoading | None = None,
+    export_dir: Path | None = None,
 ) -> gr.Blocks:
     """The whole page over the given services; construction only, nothing is loaded or served.
 
     ``ingestor_factory(settings, store)`` makes an ingestor for a collection's store;
     ``open_collection(name) -> (store, assistant)`` lets users switch or create collections
     (without it the page serves only ``settings.collection``). Uploads are copied under
-    ``upload_dir`` (default: ``uploads`` next to the store folder), one folder per session.
+    ``upload_dir`` (default: ``uploads`` next to the store folder), one folder per session;
+    conversation downloads are written under ``export_dir`` (default: the temp folder).
+    ``loading`` is the one-time model load the page reports and early questions wait for.
     """
     workspace = Workspace(settings, store, assistant, ingestor_factory, open_collection)
     uploads = upload_dir or settings.store_dir.parent / "uploads"
-    handlers = Handlers(workspace, settings, uploads)
+    handlers = Handlers(workspace, settings, uploads, loading=loading, export_dir=export_dir)
     llm_available = settings.llm != "none"
     use_llm_value = llm_available if use_llm_default is None else use_llm_default
 
@@ -118,12 +123,16 @@ def build_app(
                         latex_delimiters=[],
                         feedback_options=None,
                         buttons=["copy"],
-                        placeholder="Ask about the articles in this collection. "
-                        "Click a [n] in an answer to see its source sentence.",
+                        placeholder=render.EMPTY_CHAT,
+                        examples=[{"text": q} for q in example_questions()],
                     )
                     status = gr.HTML(
                         render.render_status(""), elem_id="kutip-status", js_on_load=None
                     )
+                    model_line = gr.HTML(
+                        "", visible=False, elem_id="kutip-model-status", js_on_load=None
+                    )
+                    model_poll = gr.Timer(1.0)
                     with gr.Row():
                         question = gr.Textbox(
                             show_label=False,
@@ -138,11 +147,18 @@ def build_app(
                     with gr.Row():
                         stop_button = gr.Button("Stop", size="sm", elem_id="kutip-stop")
                         clear_button = gr.Button("New conversation", size="sm", elem_id="kutip-new")
-                    gr.Examples(
-                        examples=[[q] for q in example_questions()],
-                        inputs=[question],
-                        label="Examples (bundled sample article)",
-                    )
+                        download_md = gr.DownloadButton(
+                            "Download Markdown",
+                            size="sm",
+                            interactive=False,
+                            elem_id="kutip-download-md",
+                        )
+                        download_json = gr.DownloadButton(
+                            "Download JSON",
+                            size="sm",
+                            interactive=False,
+                            elem_id="kutip-download-json",
+                        )
                 with gr.Column(scale=2, elem_id="kutip-sources-col"):
                     sources = gr.HTML(render.EMPTY_PANEL, elem_id="kutip-sources", js_on_load=None)
             with gr.Tab("Articles", id="articles"):
@@ -226,28 +242,52 @@ def build_app(
         click_event = ask_button.click(
             handlers.ask, ask_inputs, ask_outputs, api_visibility="private", **ask_kwargs
         )
-        stop_button.click(
+        # An example clicked in the empty chat is asked as if typed.
+        example_event = chatbot.example_select(
+            handlers.pick_example, None, [question], api_visibility="private"
+        ).then(handlers.ask, ask_inputs, ask_outputs, api_visibility="private", **ask_kwargs)
+        asks = [ask_event, click_event, example_event]
+        stop_event = stop_button.click(
             handlers.stop,
             [session],
             [chatbot, sources, status, session],
-            cancels=[ask_event, click_event],
+            cancels=asks,
             api_visibility="private",
         )
         reset_outputs = [chatbot, sources, status, session]
-        clear_button.click(
+        clear_event = clear_button.click(
             handlers.new_conversation,
             None,
             reset_outputs,
             api_name="new_conversation",
-            cancels=[ask_event, click_event],
+            cancels=asks,
         )
         # The Chatbot's own trash button empties the bubbles; forget the conversation with them.
-        chatbot.clear(
+        trash_event = chatbot.clear(
             handlers.new_conversation,
             None,
             reset_outputs,
             api_visibility="private",
-            cancels=[ask_event, click_event],
+            cancels=asks,
+        )
+        # After anything that changes the conversation, the downloads follow it.
+        changes = [ask_event, click_event, example_event, stop_event, clear_event, trash_event]
+        for i, event in enumerate(changes):
+            event.then(
+                handlers.export_conversation,
+                [session],
+                [download_md, download_json],
+                api_name="export_conversation" if i == 0 else None,
+                api_visibility="public" if i == 0 else "private",
+                show_progress="hidden",
+            )
+        model_poll.tick(
+            handlers.model_status,
+            None,
+            [model_line, model_poll],
+            api_visibility="private",
+            show_progress="hidden",
+            queue=False,
         )
 
         article_outputs = [table, article_pick, viewer]
@@ -365,14 +405,12 @@ class RealApp:
     store: Any
     assistant: Any
     settings: Settings
+    loading: ModelLoading
 
     def warm_up(self) -> None:
-        """Load the embedder, indexes and chat model; run off the request path."""
-        try:
-            self.assistant.warm_up()
-            log.info("models loaded")
-        except Exception:  # the first question will report it properly
-            log.exception("warm-up failed")
+        """Load the embedder, indexes and chat model now, and wait for them (the page and the
+        first question see the same one-time load; :meth:`ModelLoading.start` does not wait)."""
+        self.loading.wait()
 
     def add_sample(self) -> str | None:
         """Ingest the bundled sample article into the collection (skipped if unchanged)."""
@@ -411,8 +449,11 @@ def build_real_app(settings: Settings) -> RealApp:
     def make_ingestor(s: Settings, st: Any) -> Any:
         return Ingestor(s, st)
 
-    app = build_app(settings, store, assistant, make_ingestor, open_collection=open_collection)
-    return RealApp(app, store, assistant, settings)
+    loading = ModelLoading(assistant.warm_up)
+    app = build_app(
+        settings, store, assistant, make_ingestor, open_collection=open_collection, loading=loading
+    )
+    return RealApp(app, store, assistant, settings, loading)
 
 
 def launch(
@@ -429,7 +470,8 @@ def launch(
 
     ``auth`` is ``user:pass`` or a pair (``None`` reads ``KUTIP_AUTH``); ``demo`` first adds
     the bundled sample article to the collection (skipped if already there). Models load in a
-    background thread right away, so the first question does not pay for loading them.
+    background thread right away, so the first question does not pay for loading them (the
+    page shows the load while it runs).
     """
     from kutip.config import load_settings
 
@@ -438,5 +480,5 @@ def launch(
     real = build_real_app(settings)
     if demo:
         real.add_sample()
-    threading.Thread(target=real.warm_up, name="kutip-warm-up", daemon=True).start()
+    real.loading.start()
     return serve(real.app, host=host, port=port, auth=login, open_browser=open_browser, block=block)

@@ -1,4 +1,4 @@
-"""The page's CSS and the one script that makes ``[n]`` citations clickable.
+"""The page's CSS and the one script that makes ``[n]`` citations and "Copy with sources" work.
 
 Gradio's Chatbot sanitizes message HTML (no ``onclick``, no ``data-*``), but keeps plain
 ``<a href="#id" class="...">`` anchors. So the answer carries ordinary fragment links and one
@@ -6,6 +6,10 @@ document-level listener, installed through ``launch(head=...)``, catches clicks 
 capture phase: it opens any folded ``<details>`` around the card, scrolls it into view and marks
 it active. Catching the click before Gradio does also stops the Chatbot from treating it as a
 link to follow.
+
+"Copy with sources" is such a link too (``#kutip-md-T``): it copies turn T's Markdown export,
+kept as text in a hidden textarea of the sources panel. The clipboard API needs a secure page
+(``localhost`` or https); on plain http over a network the old ``execCommand`` copy still works.
 """
 
 from __future__ import annotations
@@ -31,8 +35,43 @@ HEAD = """
     card.focus({preventScroll: true});
     return true;
   }
+  function fallbackCopy(text) {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.appendChild(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
+    area.remove();
+    return ok ? Promise.resolve() : Promise.reject(new Error('copy refused'));
+  }
+  function copySources(link) {
+    const id = (link.getAttribute('href') || '').slice(1);
+    const source = document.getElementById(id);
+    const label = link.textContent;
+    const say = (text) => {
+      link.textContent = text;
+      setTimeout(() => { link.textContent = label; }, 1500);
+    };
+    if (!source) { say('Sources not loaded'); return; }
+    const text = source.value;
+    const copy = navigator.clipboard && window.isSecureContext
+      ? navigator.clipboard.writeText(text).catch(() => fallbackCopy(text))
+      : fallbackCopy(text);
+    copy.then(() => say('Copied ✓'), () => say('Copy failed'));
+  }
   document.addEventListener('click', (ev) => {
     const target = ev.target instanceof Element ? ev.target : null;
+    const copy = target && target.closest('a.kutip-copy');
+    if (copy) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      copySources(copy);
+      return;
+    }
     const link = target && target.closest('a.kutip-cite');
     if (!link) return;
     const href = link.getAttribute('href') || '';
@@ -82,6 +121,13 @@ a.kutip-cite {
   text-decoration: none; font-weight: 700; padding: 0 3px; border-radius: 4px;
   background: var(--color-accent-soft); cursor: pointer;
 }
+a.kutip-copy {
+  display: inline-block; font-size: 0.8rem; text-decoration: none; padding: 1px 8px;
+  border: 1px solid var(--border-color-primary); border-radius: 999px;
+  color: var(--body-text-color-subdued); cursor: pointer;
+}
+a.kutip-copy:hover { border-color: var(--color-accent); color: var(--color-accent); }
+.kutip-summary { font-size: 0.9rem; color: var(--body-text-color-subdued); margin: 0 0 6px; }
 .kutip-rewrite, .kutip-closest { color: var(--body-text-color-subdued); }
 .kutip-refusal { border-left: 3px solid #d97706; padding-left: 8px; }
 .kutip-error { border-left: 3px solid #dc2626; padding-left: 8px; }

@@ -21,6 +21,8 @@ from kutip.errors import KutipError
 from kutip.schema import Article, Sentence
 from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 from ui import render
+from ui.downloads import default_export_dir, write_conversation
+from ui.loading import ModelLoading
 from ui.state import Services, Session, StoreLike, Turn, Workspace
 from ui.uploads import session_folder, split_urls, stage_uploads
 
@@ -107,10 +109,20 @@ def _failed(message: str, unchanged: int) -> tuple[Any, ...]:
 class Handlers:
     """The event handlers, bound to one :class:`Workspace` (shared by all sessions)."""
 
-    def __init__(self, workspace: Workspace, settings: Settings, upload_dir: Path) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        settings: Settings,
+        upload_dir: Path,
+        *,
+        loading: ModelLoading | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
         self.workspace = workspace
         self.settings = settings
         self.upload_dir = upload_dir
+        self.loading = loading or ModelLoading(None)
+        self.export_dir = export_dir or default_export_dir()
 
     # -- chat ------------------------------------------------------------------------------
     def ask(
@@ -153,6 +165,10 @@ class Handlers:
             session,
         )
         try:
+            # The first question after a start may come before the models have loaded:
+            # say so, with a running count, rather than leave "Searching" up for a minute.
+            while not self.loading.wait(timeout=1.0):
+                yield _streaming(session, status=self.loading.message())
             services = self.workspace.services(collection)
             events = services.assistant.stream(
                 question,
@@ -188,6 +204,7 @@ class Handlers:
                     turn.evidence = list(answer.evidence) or turn.evidence
                     turn.standalone = answer.standalone_question or turn.standalone
                     turn.notes = list(answer.notes)
+                    turn.final = answer
                     turn.done = True
                     total = (answer.timings_ms or {}).get("total")
             if not turn.done:
@@ -216,6 +233,40 @@ class Handlers:
 
     def new_conversation(self) -> tuple[list[dict[str, str]], str, str, Session]:
         return [], render.EMPTY_PANEL, render.render_status(""), Session()
+
+    def export_conversation(self, session: Session, request: gr.Request) -> tuple[Any, Any]:
+        """The two download buttons, pointing at this session's conversation as Markdown and
+        as JSON (every answered question with its citations); disabled while there is none."""
+        answers = session.answers()
+        if not answers:
+            off = gr.DownloadButton(value=None, interactive=False)
+            return off, off
+        try:
+            markdown, data = write_conversation(
+                answers, self.export_dir, getattr(request, "session_hash", None)
+            )
+        except OSError:
+            log.exception("writing the conversation export failed")
+            off = gr.DownloadButton(value=None, interactive=False)
+            return off, off
+        return (
+            gr.DownloadButton(value=str(markdown), interactive=True),
+            gr.DownloadButton(value=str(data), interactive=True),
+        )
+
+    def pick_example(self, event: gr.SelectData) -> str:
+        """An example question clicked in the empty chat goes into the question box."""
+        value = event.value
+        return str(value.get("text", "") if isinstance(value, dict) else value or "")
+
+    def model_status(self) -> tuple[Any, Any]:
+        """Polled while the page is open: the loading line, shown only while the models load;
+        the poll stops once they have. An open page will ask soon, so it starts the load."""
+        self.loading.start()
+        if self.loading.ready:
+            return gr.HTML(value="", visible=False), gr.Timer(active=False)
+        line = render.render_status(self.loading.message(), "busy")
+        return gr.HTML(value=line, visible=True), gr.skip()
 
     # -- articles --------------------------------------------------------------------------
     def _article_outputs(

@@ -24,6 +24,8 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from kutip.schema import Article, Sentence
+from kutip.store.summary import StoreSummary, summarize
+from qa.export import answer_markdown
 from qa.types import Citation, Evidence
 from ui.state import Turn
 
@@ -51,6 +53,11 @@ def esc(value: object) -> str:
 def anchor_id(turn: int, n: int) -> str:
     """DOM id of source card ``n`` of turn ``turn`` (turns keep their own numbering)."""
     return f"kutip-src-{turn}-{n}"
+
+
+def markdown_id(turn: int) -> str:
+    """DOM id of the hidden Markdown export of turn ``turn`` (what "Copy with sources" copies)."""
+    return f"kutip-md-{turn}"
 
 
 def safe_href(url: str | None) -> str | None:
@@ -228,6 +235,8 @@ def render_answer(turn: Turn, turn_no: int) -> str:
                 )
         else:
             parts.append(linkify(turn.answer, turn_no, numbers))
+            if turn.final is not None:
+                parts.append(copy_link(turn_no))
         return "\n\n".join(parts)
     if turn.answer:
         parts.append(linkify(turn.answer, turn_no, [e.n for e in turn.evidence]) + " ▍")
@@ -239,6 +248,20 @@ def render_answer(turn: Turn, turn_no: int) -> str:
     else:
         parts.append('<span class="kutip-pending">Searching the articles…</span>')
     return "\n\n".join(parts)
+
+
+def copy_link(turn_no: int) -> str:
+    """The "Copy with sources" control of an answer bubble.
+
+    The Chatbot's sanitizer drops buttons and ``onclick`` but keeps fragment links, so this is
+    a link to the turn's hidden Markdown (in the sources panel, :func:`render_turn_sources`);
+    the page script (:mod:`ui.assets`) catches the click and copies that text instead.
+    """
+    return (
+        f'<a href="#{markdown_id(turn_no)}" class="kutip-copy" '
+        'title="Copy this answer as Markdown, each [n] with its source and quoted sentence">'
+        "Copy with sources</a>"
+    )
 
 
 def chat_messages(turns: Sequence[Turn]) -> list[dict[str, str]]:
@@ -361,6 +384,13 @@ def render_turn_sources(
         )
         for aid in seen
     ]
+    copyable = ""
+    if turn.final is not None and not turn.stopped:
+        # Escaped inside a textarea: the page script reads it back as plain text.
+        copyable = (
+            f'<textarea id="{markdown_id(turn_no)}" class="kutip-md" hidden readonly '
+            f'aria-hidden="true">{esc(answer_markdown(turn.final))}</textarea>'
+        )
     notes = ""
     if turn.done and turn.notes:
         items = "".join(f"<li>{esc(n)}</li>" for n in turn.notes)
@@ -376,8 +406,18 @@ def render_turn_sources(
         + notes
         + "".join(cards)
         + "".join(wholes)
+        + copyable
         + "</section>"
     )
+
+
+EMPTY_CHAT = (
+    "**Every answer cites the exact sentence it comes from**: click a [1] to see it marked in "
+    "its article. When no sentence answers the question, kutip says *“The articles don't say”* "
+    "instead of guessing: that is a feature, not a failure.\n\n"
+    "Try a question about the bundled sample article:"
+)
+"""The Chatbot placeholder (Markdown): what kutip does, shown above the example questions."""
 
 
 EMPTY_PANEL = (
@@ -404,8 +444,33 @@ def render_panel(sections: Sequence[str]) -> str:
 # -- articles tab --------------------------------------------------------------------------------
 
 
+LANGUAGE_NAMES = {"en": "English", "id": "Indonesian", "und": "language not detected"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def render_summary(summary: StoreSummary) -> str:
+    """One line over the article list: how many articles and sentences, which languages, and
+    the published date range (what can be asked about at all)."""
+    bits = [_plural(summary.articles, "article"), _plural(summary.sentences, "sentence")]
+    langs = ", ".join(
+        f"{LANGUAGE_NAMES.get(code, code)} ({n})" for code, n in summary.languages.items()
+    )
+    if langs:
+        bits.append(langs)
+    if summary.earliest and summary.latest:
+        first, last = fmt_date(summary.earliest), fmt_date(summary.latest)
+        bits.append(f"published {first}" if first == last else f"published {first} to {last}")
+    if summary.undated:
+        bits.append(f"{summary.undated} undated")
+    return f'<div class="kutip-summary">{esc(" · ".join(bits))}</div>'
+
+
 def render_article_table(articles: Sequence[Article]) -> str:
-    """The article list as an escaped HTML table (titles come from the articles themselves)."""
+    """The article list as an escaped HTML table (titles come from the articles themselves),
+    under a one-line summary of the collection."""
     if not articles:
         return (
             '<div class="kutip-articles kutip-empty">No articles in this collection yet: '
@@ -423,7 +488,8 @@ def render_article_table(articles: Sequence[Article]) -> str:
         for a in articles
     )
     return (
-        '<div class="kutip-articles"><table><thead><tr><th>Title</th><th>Source</th>'
+        f'<div class="kutip-articles">{render_summary(summarize(articles))}'
+        "<table><thead><tr><th>Title</th><th>Source</th>"
         "<th>Date</th><th>Lang</th><th>Sentences</th><th>Id</th></tr></thead>"
         f"<tbody>{rows}</tbody></table></div>"
     )

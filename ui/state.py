@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from kutip.config import Settings, check_collection_name
 from kutip.errors import ConfigError
 from kutip.schema import Article, Filters, Sentence
-from qa.types import Citation, Event, Evidence
+from qa.types import Answer, Citation, Event, Evidence
 
 
 class StoreLike(Protocol):
@@ -162,6 +162,9 @@ class Turn:
     retrieve_ms: float | None = None
     collection: str = ""
     sources_html: str = ""
+    final: Answer | None = None
+    """The checked answer as the library returned it: what "Copy with sources" and the
+    conversation download export, so they carry exactly the citations the chat shows."""
 
 
 @dataclass
@@ -175,6 +178,11 @@ class Session:
         return [
             (t.question, t.answer) for t in self.turns if t.done and not t.error and not t.stopped
         ]
+
+    def answers(self) -> list[Answer]:
+        """The checked answers of the conversation, oldest first (what a download exports);
+        a stopped or failed turn has none."""
+        return [t.final for t in self.turns if t.final is not None and not t.stopped]
 
     def stop_open_turns(self) -> bool:
         """Mark turns whose stream was cancelled as stopped; True if there was one."""
