@@ -8,6 +8,8 @@ Submodules, each small and importable on its own:
 - ``eval.baselines``: the ``bm25`` and ``naive`` systems kutip is compared with;
 - ``eval.runner``: ``run_eval`` builds the index, runs every system, returns the JSON record;
 - ``eval.report``: terminal table and Markdown report with plots;
+- ``eval.summary``: ``summary.json``, a run's headline numbers with date and machine;
+- ``eval.publish``: the README results table and ``docs/results.md``, from the summaries;
 - ``eval.bench``: ``run_bench`` ingest/query/answer speed;
 - ``eval.cli``: the flags and printing ``cli/main.py`` wires in as ``kutip eval``/``kutip bench``.
 """

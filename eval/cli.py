@@ -122,6 +122,7 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         write_report,
     )
     from eval.runner import run_eval
+    from eval.summary import run_info
 
     result = run_eval(
         args.dataset,
@@ -139,6 +140,7 @@ def run_eval_command(args: argparse.Namespace, settings: Settings) -> int:
         split=args.split,
         progress=not args.quiet,
     )
+    result["run"] = run_info()  # when and where: the published summary is labelled with it
     rows = {name: d.pop("per_question", []) for name, d in result["details"].items()}
     if args.details:
         write_details(rows, args.details)

@@ -13,6 +13,7 @@ from typing import Any
 
 from eval.failures import format_table as format_misses
 from eval.runner import CI_SUFFIX, SYSTEM_METRICS
+from eval.summary import write_summary
 
 _FRACTIONS = frozenset(SYSTEM_METRICS) - {"prompt_tokens_mean", "ttft_ms_p50", "ttft_ms_p95"}
 _RETRIEVAL_PLOT = ("ndcg@10", "recall@1", "recall@5", "mrr@10", "evidence_hit@1", "evidence_hit@5")
@@ -94,10 +95,13 @@ def format_significance(result: dict[str, Any], tablefmt: str = "simple") -> str
 
 
 def write_report(result: dict[str, Any], out_dir: str | Path) -> Path:
-    """Write ``report.md``, ``metrics.png``, ``latency.png`` and ``result.json`` to ``out_dir``."""
+    """Write ``report.md``, ``metrics.png``, ``latency.png`` and ``result.json`` to ``out_dir``,
+    and ``summary.json`` (``eval.summary``) when the result records its date and machine."""
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     (out / "result.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    if result.get("run"):
+        write_summary(result, out)
     plots = [p for p in (_plot_metrics(result, out), _plot_latency(result, out)) if p]
     info, config = result.get("dataset_info", {}), result.get("config", {})
     sample = info.get("answer_sample", {})

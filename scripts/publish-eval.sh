@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproduce the published evaluation in docs/eval/: every number there comes from this script.
+# Reproduce the published evaluation in docs/eval/: every number there comes from this script,
+# and the README table and docs/results.md are regenerated from its summaries at the end.
 #   scripts/publish-eval.sh [--no-llm] [ANSWERS] [SET...]   (default: 100 answers, four dev sets)
 # With --no-llm, kutip answers extractively and the LLM baselines' answer metrics are null.
 # Reads the shared dev sets by path (they are never copied into the project). The embedding
@@ -31,3 +32,5 @@ for system in data.get("details", {}).values():
 json.dump(data, open(path, "w"), indent=2, ensure_ascii=False)
 PY
 done
+# The README's table and docs/results.md, from every set's summary.json (this run's included).
+.venv/bin/python -m eval.publish
