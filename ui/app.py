@@ -1,4 +1,5 @@
-"""The Gradio chat: streaming cited answers, a sources panel, article upload and management.
+"""The Gradio chat: streaming cited answers, a sources panel, article upload and management,
+and who said what (the Quotes tab).
 
 ``build_app`` only wires components to handlers over injected services (store, assistant,
 ingestor factory), so tests can run the real page over fakes; ``launch`` builds the real
@@ -27,6 +28,7 @@ import gradio as gr
 from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
 from kutip.errors import ConfigError
+from ui import quotes as quotes_view
 from ui import render
 from ui.assets import CSS, HEAD
 from ui.handlers import Handlers, sample_article_path
@@ -200,6 +202,48 @@ def build_app(
                 viewer = gr.HTML(
                     render.render_article_view(None), elem_id="kutip-viewer", js_on_load=None
                 )
+            with gr.Tab("Quotes", id="quotes") as quotes_tab:
+                with gr.Row():
+                    quote_search = gr.Textbox(
+                        label="Search speakers, quotes and article titles",
+                        placeholder="e.g. Kirby, rencana, ground troops",
+                        elem_id="kutip-quote-search",
+                        scale=3,
+                    )
+                    quote_speaker = gr.Dropdown(
+                        label="Speaker",
+                        choices=[("All speakers", quotes_view.ALL_SPEAKERS)],
+                        value=quotes_view.ALL_SPEAKERS,
+                        allow_custom_value=True,  # a typed name finds its speaker group
+                        elem_id="kutip-quote-speaker",
+                        scale=2,
+                    )
+                    quote_refresh = gr.Button("Refresh", scale=0, elem_id="kutip-quote-refresh")
+                quote_summary = gr.HTML(elem_id="kutip-quote-summary", js_on_load=None)
+                quote_shown = gr.State("")
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        quote_table = gr.Dataframe(
+                            value=[],
+                            headers=quotes_view.HEADERS,
+                            datatype="str",
+                            type="array",
+                            interactive=False,
+                            wrap=True,
+                            max_height=460,
+                            column_widths=["18%", "50%", "22%", "10%"],
+                            label="Quotes (click a row to open it in its article)",
+                            elem_id="kutip-quote-table",
+                        )
+                        quote_timeline = gr.HTML(
+                            quotes_view.render_timeline(None, []),
+                            elem_id="kutip-quote-timeline",
+                            js_on_load=None,
+                        )
+                    with gr.Column(scale=2, elem_id="kutip-quote-view-col"):
+                        quote_view = gr.HTML(
+                            quotes_view.EMPTY_VIEW, elem_id="kutip-quote-view", js_on_load=None
+                        )
             with gr.Tab("Settings", id="settings"):
                 use_llm = gr.Checkbox(
                     value=use_llm_value,
@@ -290,44 +334,98 @@ def build_app(
             queue=False,
         )
 
+        # The Quotes tab follows its filters, its own opening, and every change of articles.
+        quote_inputs = [collection, quote_search, quote_speaker, quote_shown]
+        quote_outputs = [
+            quote_speaker,
+            quote_summary,
+            quote_table,
+            quote_timeline,
+            quote_view,
+            quote_shown,
+        ]
+        quote_kwargs: dict[str, Any] = {"show_progress": "hidden", "queue": False}
+        gr.on(
+            [quote_search.submit, quote_speaker.input, quote_refresh.click],
+            handlers.quotes,
+            quote_inputs,
+            quote_outputs,
+            api_name="quotes",
+            **quote_kwargs,
+        )
+        quote_search.input(
+            handlers.quotes,
+            quote_inputs,
+            quote_outputs,
+            api_visibility="private",
+            trigger_mode="always_last",
+            **quote_kwargs,
+        )
+        quotes_tab.select(
+            handlers.quotes, quote_inputs, quote_outputs, api_visibility="private", **quote_kwargs
+        )
+        quote_table.select(
+            handlers.open_quote,
+            [collection, quote_search, quote_speaker],
+            [quote_view, quote_shown],
+            api_visibility="private",
+        ).then(
+            None,
+            js="() => { const m = document.querySelector('#kutip-quote-view mark.kutip-hit');"
+            " if (m) m.scrollIntoView({behavior: 'smooth', block: 'center'}); }",
+        )
+
+        def refresh_quotes_after(event: Any) -> None:
+            """Chain the Quotes tab's refresh after an event that changes the articles."""
+            event.then(
+                handlers.quotes,
+                quote_inputs,
+                quote_outputs,
+                api_visibility="private",
+                **quote_kwargs,
+            )
+
         article_outputs = [table, article_pick, viewer]
         ingest_outputs = [articles_status, *article_outputs, files, urls]
         ingest_kwargs: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "ingest"}
-        add_button.click(
+        add_event = add_button.click(
             handlers.add_articles,
             [files, urls, collection],
             ingest_outputs,
             api_name="add_articles",
             **ingest_kwargs,
         )
-        sample_button.click(
+        sample_event = sample_button.click(
             handlers.add_sample,
             [collection],
             ingest_outputs,
             api_name="add_sample",
             **ingest_kwargs,
         )
-        refresh_button.click(
+        list_event = refresh_button.click(
             handlers.list_articles, [collection], article_outputs, api_name="list_articles"
         )
         article_pick.input(
             handlers.show_article, [article_pick, collection], [viewer], api_name="show_article"
         )
-        delete_button.click(
+        delete_event = delete_button.click(
             handlers.delete_article,
             [article_pick, collection],
             [articles_status, *article_outputs],
             api_name="delete_article",
         )
-        collection.input(
+        collection_event = collection.input(
             handlers.choose_collection,
             [collection],
             [collection, *article_outputs, articles_status],
             api_name="choose_collection",
         )
-        app.load(
+        load_event = app.load(
             handlers.on_load, [collection], [collection, *article_outputs], api_visibility="private"
         )
+        changed = [add_event, sample_event, list_event, delete_event, collection_event, load_event]
+        for event in changed:
+            refresh_quotes_after(event)
     app.kutip_settings = settings  # type: ignore[attr-defined]  # read by serve()
     return app
 

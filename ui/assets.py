@@ -143,4 +143,17 @@ a.kutip-copy:hover { border-color: var(--color-accent); color: var(--color-accen
 .kutip-viewer {
   border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 12px;
 }
+#kutip-quote-view-col { max-height: 78vh; overflow-y: auto; }
+.kutip-quote-view, .kutip-timeline { font-size: 0.95rem; line-height: 1.5; }
+.kutip-quote-who { margin: 0 0 4px; }
+.kutip-speaker { font-weight: 600; }
+.kutip-cue, .kutip-undated { color: var(--body-text-color-subdued); }
+.kutip-timeline h4 { margin: 4px 0 6px; }
+.kutip-timeline ol { list-style: none; padding: 0; margin: 0; }
+.kutip-timeline-item {
+  display: flex; gap: 12px; padding: 6px 0 6px 12px;
+  border-left: 3px solid var(--color-accent-soft);
+}
+.kutip-timeline-date { flex: 0 0 6.5em; font-variant-numeric: tabular-nums; }
+.kutip-timeline-body { flex: 1; }
 """

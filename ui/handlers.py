@@ -18,8 +18,9 @@ import gradio as gr
 
 from kutip.config import Settings
 from kutip.errors import KutipError
-from kutip.schema import Article, Sentence
+from kutip.schema import Article, Quote, Sentence
 from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
+from ui import quotes as quotes_view
 from ui import render
 from ui.downloads import default_export_dir, write_conversation
 from ui.loading import ModelLoading
@@ -64,6 +65,13 @@ def _fetch_flagged(store: StoreLike, ids: Sequence[str]) -> dict[str, list[Sente
         except Exception:  # unmarked text beats a broken answer
             log.exception("could not load the sentences of article %s", aid)
     return found
+
+
+def _fetch_quotes(store: StoreLike) -> list[Quote]:
+    """Every quote of the collection (``Store.quotes``, oldest first); a store that keeps no
+    quotes (an older library, a test fake) has none, rather than a broken tab."""
+    read = getattr(store, "quotes", None)
+    return list(read()) if callable(read) else []
 
 
 def _panel(session: Session) -> str:
@@ -399,6 +407,61 @@ class Handlers:
         except Exception as error:
             log.exception("delete failed")
             return _failed(f"Delete failed: {_friendly(error)}", 3)
+
+    # -- quotes ----------------------------------------------------------------------------
+    def quotes(
+        self, collection: str, search: str, speaker: str | None, shown: str = ""
+    ) -> tuple[Any, ...]:
+        """The Quotes tab: ``(speaker dropdown, summary, table, timeline, viewer, shown)``.
+
+        Runs on every search or speaker change, when the tab is opened and after articles are
+        added or deleted, so the speaker choices and their counts always match the table. The
+        viewer is left alone unless the quote it shows (``shown``) is gone with its article.
+        """
+        try:
+            services = self.workspace.services(collection)
+            found = _fetch_quotes(services.store)
+            choices = quotes_view.speaker_choices(found)
+            # A name typed or sent through the API means its group; a speaker whose
+            # articles were all deleted means no filter.
+            speaker = quotes_view.resolve_speaker(speaker, choices)
+            rows = quotes_view.filter_quotes(found, search, speaker)
+            articles = len({q.article_id for q in found})
+            kept = bool(shown) and any(quotes_view.quote_key(q) == shown for q in found)
+            return (
+                gr.Dropdown(choices=choices, value=speaker),
+                quotes_view.render_summary(len(rows), len(found), articles),
+                gr.Dataframe(value=quotes_view.table_rows(rows), headers=quotes_view.HEADERS),
+                quotes_view.render_timeline(speaker, rows),
+                gr.skip() if kept else quotes_view.EMPTY_VIEW,
+                shown if kept else "",
+            )
+        except Exception as error:
+            log.exception("listing quotes failed")
+            status = render.render_status(f"Listing quotes failed: {_friendly(error)}", "error")
+            return gr.skip(), status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+    def open_quote(
+        self, collection: str, search: str, speaker: str | None, event: gr.SelectData
+    ) -> tuple[str, Any]:
+        """A clicked table row: its article, the quoted sentence marked as citations mark it
+        (``(viewer, shown)``). The table is recomputed from the same filters rather than kept
+        per session, so what was clicked is what the filters show now."""
+        try:
+            services = self.workspace.services(collection)
+            found = _fetch_quotes(services.store)
+            speaker = quotes_view.resolve_speaker(speaker, quotes_view.speaker_choices(found))
+            rows = quotes_view.filter_quotes(found, search, speaker)
+            quote = quotes_view.find_row(rows, event.index, getattr(event, "row_value", None))
+            if quote is None:
+                return quotes_view.EMPTY_VIEW, ""
+            article = _fetch_articles(services.store, [quote.article_id])[quote.article_id]
+            flagged = _fetch_flagged(services.store, [quote.article_id]).get(quote.article_id, [])
+            view = quotes_view.render_quote_view(quote, article, flagged)
+            return view, quotes_view.quote_key(quote)
+        except Exception as error:
+            log.exception("opening a quote failed")
+            return render.render_status(_friendly(error), "error"), gr.skip()
 
 
 class _StagedPath:

@@ -327,10 +327,15 @@ def render_card(
 
 
 def render_whole_article(
-    article: Article, refs: Sequence[SourceLike], flagged: Sequence[Sentence] = ()
+    article: Article,
+    refs: Sequence[SourceLike],
+    flagged: Sequence[Sentence] = (),
+    *,
+    opened: bool = False,
 ) -> str:
     """A collapsed full text of one article with every sentence cited from it marked and its
-    instruction-like ``flagged`` sentences struck through."""
+    instruction-like ``flagged`` sentences struck through; ``opened`` unfolds it (the Quotes
+    tab opens the article at once: there the article is what was asked for)."""
     spans: list[Span] = []
     for ref in refs:
         where = locate(article.text, ref)
@@ -338,7 +343,7 @@ def render_whole_article(
             spans.append((where[0], where[1], ref.n))
     body = highlight(article.text, spans, labels=True, flagged=flagged)
     return (
-        '<details class="kutip-whole"><summary>Whole article: '
+        f'<details class="kutip-whole"{" open" if opened else ""}><summary>Whole article: '
         f'<span class="kutip-title">{esc(article.title)}</span></summary>'
         f'<div class="kutip-article-text">{body}</div>'
         "</details>"
