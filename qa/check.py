@@ -106,12 +106,23 @@ def _kept(name: str, phrase: str, language: str, question: str) -> bool:
     return len(name) > 3 and any(w[:4] == name[:4] for w in words)
 
 
+# A translation of a phrase is about as long as the phrase. Asked to translate a word or two,
+# the 1.5B model sometimes talks about them instead ("The text "T" is not a complete word",
+# "The translation of "meresmikan front persatuan" into English is ..."): words past this many
+# per copied word (plus a few for articles and prepositions) are commentary, not a translation.
+LONGER = 2.0
+LONGER_SLACK = 3
+
+
 def phrase_problems(phrase: str, copy: str, language: str, question: str = "") -> list[str]:
     """Why ``phrase`` (the copy in the reader's language) cannot stand for ``copy``; the
     question's words count as the reader's (its names may stand in the answer)."""
     problems = []
     if not phrase.strip():
         problems.append("empty")
+    n_phrase, n_copy = len(_WORD.findall(phrase)), len(_WORD.findall(copy))
+    if n_phrase > LONGER * n_copy + LONGER_SLACK:
+        problems.append(f"{n_phrase} words for {n_copy}: commentary, not a translation")
     lost = numbers_in(copy) - numbers_in(phrase)
     if lost:
         problems.append(f"numbers lost: {sorted(lost)}")

@@ -96,8 +96,9 @@ class Piece:
 # What a prompt holds besides the piece and the question, in tokens: the chat template (about
 # 30 on Qwen2.5, which adds its default system line), "Sentence:"/"Question:" and the copy
 # job's instruction, the longest of the jobs (measured: llama.cpp's count of the copy prompt
-# minus the cl100k count of the piece and question was 59 to 60 on three pieces).
-PROMPT_OVERHEAD = 62
+# minus the cl100k count of the piece and question was 59 to 60 on three pieces, with a copy
+# instruction two tokens shorter than today's when it may refuse).
+PROMPT_OVERHEAD = 64
 
 
 def piece_budget(question: str, max_prompt_tokens: int) -> int:
@@ -187,7 +188,7 @@ class Reader:
         else:
             kwargs["logit_bias"] = BAN_NOT_FOUND
         grammar = copy_grammar(piece.shown, allow_not_found)
-        messages = extract_messages(piece.text, question)
+        messages = extract_messages(piece.text, question, allow_not_found)
         try:
             reply = self._invoke(messages, grammar=grammar, **kwargs)
         except Exception:  # a backend without grammars: the copy is checked afterwards anyway

@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from qa.prompt import EXTRACT, JUDGE
+from qa.prompt import EXTRACT, JUDGE, MAY_REFUSE
 
 # A scripted job: (reply text, {first token: probability}) for the prompt's text.
 Script = Callable[[str], tuple[str, dict[str, float]]]
@@ -26,7 +26,7 @@ def job_of(prompt: str) -> str:
     """Which job a prompt asks for: ``judge``, ``copy`` or ``translate``."""
     if prompt.endswith(JUDGE):
         return "judge"
-    if prompt.endswith(EXTRACT):
+    if prompt.endswith((EXTRACT, EXTRACT + MAY_REFUSE)):
         return "copy"
     return "translate"
 

@@ -232,6 +232,12 @@ def test_a_phrasing_must_keep_numbers_names_and_the_readers_language():
     assert any("not en" in p for p in phrase_problems("would not include dukungan", "x", "en"))
 
 
+def test_a_phrasing_that_talks_about_the_copy_is_not_a_translation():
+    talk = 'The text "T" is not a complete word or phrase. It could be a single letter'
+    assert any("commentary" in p for p in phrase_problems(talk, "T", "en"))
+    assert not phrase_problems("the chosen machine model", "model mesin yang dipilih", "en")
+
+
 # -- phrase --------------------------------------------------------------------------------
 
 

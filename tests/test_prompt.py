@@ -3,6 +3,7 @@
 from qa.prompt import (
     EXTRACT,
     JUDGE,
+    MAY_REFUSE,
     extract_messages,
     judge_messages,
     piece_text,
@@ -17,7 +18,9 @@ def test_judge_and_copy_share_everything_but_their_last_line():
     (copy,) = extract_messages(piece, "Kapan Posesif dirilis?")
     shared = "Sentence: Posesif dirilis pada 26 Oktober 2017.\nQuestion: Kapan Posesif dirilis?\n"
     assert str(judge.content) == shared + JUDGE
-    assert str(copy.content) == shared + EXTRACT
+    assert str(copy.content) == shared + EXTRACT + MAY_REFUSE
+    (forced,) = extract_messages(piece, "Kapan Posesif dirilis?", may_refuse=False)
+    assert str(forced.content) == shared + EXTRACT
 
 
 def test_the_sentence_before_comes_first_when_it_carries_the_subject():
