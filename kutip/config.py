@@ -98,6 +98,10 @@ class Settings:
     # about 15 ms before the first word): long pieces lose their context, then are read in parts.
     max_prompt_tokens: int = 150
     decision_weights: tuple[float, float, float, float] = (-0.7, 1.0, 0.0, 0.0)
+    # "Who said X?" / "what did NAME say about Y?" answered from the quote index (the speaker
+    # and the quote the rules attributed at ingest) before the model reads anything (qa.speech,
+    # issue 31); off (KUTIP_QUOTE_INDEX=0) every question goes the normal way.
+    quote_index: bool = True
     answer_language: str = "auto"
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -139,9 +143,13 @@ _ENV = {
     "read_pieces": "KUTIP_READ_PIECES",
     "max_prompt_tokens": "KUTIP_MAX_PROMPT_TOKENS",
     "decision_weights": "KUTIP_DECISION_WEIGHTS",
+    "quote_index": "KUTIP_QUOTE_INDEX",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",
 }
+
+
+_BOOLS = {"1": True, "true": True, "on": True, "0": False, "false": False, "off": False}
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -156,7 +164,11 @@ def load_settings(**overrides: Any) -> Settings:
             continue
         kind = str(types[name])
         try:
-            if kind.startswith("tuple"):
+            if kind == "bool":
+                if raw.strip().lower() not in _BOOLS:
+                    raise ValueError(raw)
+                env_values[name] = _BOOLS[raw.strip().lower()]
+            elif kind.startswith("tuple"):
                 env_values[name] = tuple(float(x) for x in raw.split(","))
             elif kind.startswith("int"):
                 env_values[name] = int(raw)
@@ -166,7 +178,7 @@ def load_settings(**overrides: Any) -> Settings:
                 env_values[name] = raw
         except ValueError as exc:
             raise ConfigError(
-                f"{var}={raw!r}: expected a number (or numbers, comma-separated)"
+                f"{var}={raw!r}: expected a number (or numbers, comma-separated; 1/0 for a switch)"
             ) from exc
     settings = base.with_overrides(**env_values).with_overrides(**overrides)
     _validate(settings)

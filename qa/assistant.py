@@ -37,11 +37,12 @@ from qa.evidence import (
     select,
     to_evidence,
 )
-from qa.phrase import Phraser, finish
+from qa.phrase import Phraser, stream_answer
 from qa.prompt import rewrite_messages, warm_prefix
 from qa.read import Copy, Piece, Reader, piece_budget, pieces
 from qa.refusal import refusal_text
 from qa.retriever import Retrieval, search
+from qa.speech import answer_from_quotes
 from qa.types import (
     Answer,
     AnswerEvent,
@@ -50,7 +51,6 @@ from qa.types import (
     Evidence,
     EvidenceEvent,
     ReadingEvent,
-    TokenEvent,
 )
 
 _FOLLOW_UP = re.compile(
@@ -194,6 +194,10 @@ class Assistant:
         """Read the best pieces one at a time until one answers; phrase and check its copy."""
         settings = self.settings
         question = answer.standalone_question or answer.question
+        if settings.quote_index:  # "who said X?": the quote index first (qa.speech)
+            args = (found.evidence, found.best, self.store, settings.relevance_floor)
+            if (yield from answer_from_quotes(question, *args, self.chat_model, answer, started)):
+                return
         reader = Reader(self.chat_model)
         decider = Decider(settings.decision_weights)
         ranked = [found.evidence[found.best]] + [
@@ -214,7 +218,8 @@ class Assistant:
             if echoes_question(span, question):
                 answer.notes.append(f"[{cited.n}] copy {span!r} only repeats the question")
                 span = cited.text.strip()
-            yield from self._phrase(answer, span, cited, started)
+            phraser = Phraser(self.chat_model)
+            yield from stream_answer(phraser, answer, span, cited.lang, cited, started)
             return
         answer.notes.append("no piece answers the question: refused")
 
@@ -255,26 +260,6 @@ class Assistant:
         """``prompt_tokens`` is the largest single prompt: what one call makes the user wait."""
         if tokens:
             answer.prompt_tokens = max(answer.prompt_tokens or 0, tokens)
-
-    def _phrase(
-        self, answer: Answer, copy: str, cited: Evidence, started: float
-    ) -> Iterator[Event]:
-        """Stream the copy in the reader's language, then settle what is shown."""
-        phraser = Phraser(self.chat_model)
-        streamed: list[str] = []
-        for text in phraser.stream(copy, cited.lang, answer.language):
-            if answer.timings_ms["first_token"] is None:
-                answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
-            streamed.append(text)
-            yield TokenEvent(text)
-        phrase, problems = phraser.settle(
-            "".join(streamed), copy, cited.lang, answer.language, answer.question
-        )
-        if problems:
-            answer.notes.append(f"phrasing {''.join(streamed)[:80]!r} not shown: {problems}")
-        answer.answer = finish(phrase)
-        answer.refused = False
-        answer.citations = [citation(1, cited)]
 
     def answer_language(self, question: str, requested: str | None = None) -> str:
         """The language to answer in: the one asked for, else the setting, where ``auto``
@@ -323,19 +308,4 @@ def quote(answer: Answer, evidence: Evidence) -> None:
     """The sentence itself is the answer, cited as [1]: a quote supports itself."""
     answer.answer = f"{evidence.text} [1]"
     answer.refused = False
-    answer.citations = [citation(1, evidence)]
-
-
-def citation(n: int, e: Evidence) -> Citation:
-    return Citation(
-        n=n,
-        article_id=e.article_id,
-        title=e.title,
-        source=e.source,
-        sentence_index=e.sentence_index,
-        start=e.start,
-        end=e.end,
-        text=e.text,
-        url=e.url,
-        published=e.published,
-    )
+    answer.citations = [Citation.of(1, evidence)]

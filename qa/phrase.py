@@ -14,13 +14,15 @@ question answered again:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
 from qa.check import localize_numbers, phrase_problems
 from qa.prompt import translate_messages
+from qa.types import Answer, Citation, Evidence, TokenEvent
 
-__all__ = ["Phraser", "as_quote", "finish"]
+__all__ = ["Phraser", "as_quote", "finish", "stream_answer"]
 
 
 def as_quote(copy: str) -> str:
@@ -72,3 +74,30 @@ class Phraser:
         if problems:
             return as_quote(copy), problems
         return phrase, []
+
+
+def stream_answer(
+    phraser: Phraser,
+    answer: Answer,
+    copy: str,
+    source: str | None,
+    cited: Evidence,
+    started: float,
+) -> Iterator[TokenEvent]:
+    """Stream ``copy`` phrased in ``answer``'s language, then settle ``answer`` on what is
+    shown, cited as [1] on ``cited``: the one ending of every answer, from a piece the model
+    read or from the quote index."""
+    streamed: list[str] = []
+    for text in phraser.stream(copy, source, answer.language):
+        if answer.timings_ms["first_token"] is None:
+            answer.timings_ms["first_token"] = round((time.perf_counter() - started) * 1000, 1)
+        streamed.append(text)
+        yield TokenEvent(text)
+    phrase, problems = phraser.settle(
+        "".join(streamed), copy, source, answer.language, answer.question
+    )
+    if problems:
+        answer.notes.append(f"phrasing {''.join(streamed)[:80]!r} not shown: {problems}")
+    answer.answer = finish(phrase)
+    answer.refused = False
+    answer.citations = [Citation.of(1, cited)]

@@ -46,6 +46,22 @@ class Citation:
     url: str | None = None
     published: datetime | None = None
 
+    @classmethod
+    def of(cls, n: int, e: Evidence) -> Citation:
+        """``[n]`` citing the evidence sentence ``e``: its article and exact offsets."""
+        return cls(
+            n=n,
+            article_id=e.article_id,
+            title=e.title,
+            source=e.source,
+            sentence_index=e.sentence_index,
+            start=e.start,
+            end=e.end,
+            text=e.text,
+            url=e.url,
+            published=e.published,
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "n": self.n,

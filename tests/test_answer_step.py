@@ -208,7 +208,8 @@ def test_a_copy_that_only_repeats_the_question_is_no_answer():
 
 def test_an_echoed_copy_is_answered_with_its_whole_sentence(settings, store):
     model = scripted(judge=0.9, copy="Kirby")
-    answer = _assistant(settings, store, model).ask("Apa kata John Kirby?")
+    # The reading path's own check, so not the quote index (which answers this form first).
+    answer = _assistant(settings, store, model, quote_index=False).ask("Apa kata John Kirby?")
     assert not answer.refused, answer.notes
     assert answer.answer.startswith("Pada bulan Oktober, juru bicara John Kirby mengatakan")
     assert any("only repeats the question" in n for n in answer.notes)

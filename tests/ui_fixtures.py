@@ -23,10 +23,10 @@ from kutip.config import Settings, load_settings
 from kutip.errors import InputError
 from kutip.schema import Article, Filters, Sentence
 from kutip.text.injection import is_instruction
-from qa.assistant import citation
 from qa.types import (
     Answer,
     AnswerEvent,
+    Citation,
     Event,
     Evidence,
     EvidenceEvent,
@@ -277,7 +277,7 @@ class FakeAssistant:
             question,
             "".join(pieces),
             False,
-            [citation(1, best)],
+            [Citation.of(1, best)],
             evidence,
             standalone,
             notes=["fake answer"],
