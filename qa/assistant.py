@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,7 +173,10 @@ class Assistant:
 
         answer, grounded = self._open(question, standalone, language, found)
         answer.timings_ms["retrieve"] = round(retrieve_ms, 1)
-        if grounded and use_llm and self.chat_model is not None:
+        model = self.chat_model if use_llm else None
+        if grounded and (yield from self._from_quotes(answer, found, model, started)):
+            pass  # answered from the quote index, with or without the model
+        elif grounded and model is not None:
             yield from self._generate(answer, found, started)
         elif grounded:
             self._extractive(answer, found)
@@ -190,14 +193,21 @@ class Assistant:
         assert final is not None
         return final
 
+    def _from_quotes(
+        self, answer: Answer, found: EvidenceSet, model: Any, started: float
+    ) -> Generator[Event, None, bool]:
+        """ "Who said X?" from the quote index (:mod:`qa.speech`), before any reading: a
+        speaker's name needs no model, so this also answers with the model off."""
+        if not self.settings.quote_index:
+            return False
+        question = answer.standalone_question or answer.question
+        args = (found.evidence, found.best, self.store, self.settings.relevance_floor)
+        return (yield from answer_from_quotes(question, *args, model, answer, started))
+
     def _generate(self, answer: Answer, found: EvidenceSet, started: float) -> Iterator[Event]:
         """Read the best pieces one at a time until one answers; phrase and check its copy."""
         settings = self.settings
         question = answer.standalone_question or answer.question
-        if settings.quote_index:  # "who said X?": the quote index first (qa.speech)
-            args = (found.evidence, found.best, self.store, settings.relevance_floor)
-            if (yield from answer_from_quotes(question, *args, self.chat_model, answer, started)):
-                return
         reader = Reader(self.chat_model)
         decider = Decider(settings.decision_weights)
         ranked = [found.evidence[found.best]] + [

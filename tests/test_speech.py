@@ -227,6 +227,19 @@ def test_who_said_whose_best_sentence_is_not_a_quote_goes_the_normal_way(setting
     assert any(n.startswith("quote index: no who-said match") for n in answer.notes)
 
 
+def test_with_the_model_off_who_said_still_gets_the_speaker(settings, store):
+    # The name needs no model, so --no-llm answers with it instead of the whole sentence.
+    model = scripted(judge=0.05, copy="NOT FOUND")
+    assistant = _assistant(settings, store, model)
+    answer = assistant.ask("Siapa yang membantah impor beras akan dihentikan?", use_llm=False)
+    assert answer.answer == "Ani Lestari [1].", answer.notes
+    assert model.calls == []
+    other = assistant.ask(
+        "How many tonnes of rice imports did Budi Santoso announce?", use_llm=False
+    )
+    assert other.answer.startswith("Trade minister Budi Santoso said")  # extractive, as before
+
+
 def test_the_setting_turns_the_index_off(settings, store):
     model = scripted(judge=0.05, copy="NOT FOUND")
     assistant = _assistant(settings, store, model, quote_index=False)
