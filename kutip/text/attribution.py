@@ -32,7 +32,7 @@ from dataclasses import dataclass
 __all__ = ["RULES_VERSION", "Attribution", "attribute", "split_speaker"]
 
 #: Bump when the rules change: stores rebuild their quotes table on open when it differs.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 Span = tuple[int, int]
 
@@ -63,14 +63,20 @@ def _set(words: str) -> frozenset[str]:
 # Trailing cues: "…, kata X" / "…, ujarnya". Ambiguous ones (jelas, tegas …) need a speaker.
 _TRAIL_ID = (
     "kata ujar ungkap tutur tegas jelas papar sebut imbuh tambah lanjut terang ucap tandas "
-    "seru tanya aku"
+    "seru tanya aku urai jawab pungkas timpal kilah bantah sergah"
 )
 _LEAD_ID = (
     "mengatakan menyatakan menegaskan menambahkan menjelaskan mengungkapkan membantah "
     "menuturkan menyebutkan mengemukakan memaparkan menilai mengakui menekankan melaporkan "
     "menuliskan mengklaim menyampaikan mengumumkan mencontohkan menerangkan menandaskan "
     "berkata bertanya mengingatkan memperingatkan mengaku membenarkan memperkirakan "
-    "mengutip menduga berpendapat menanggapi"
+    "mengutip menduga berpendapat menanggapi menuding menuduh mengecam mengkritik mengutuk "
+    "meramalkan memprediksi menyerukan mengimbau mendesak meminta"
+)
+# Phrase cues: a speech act named by a noun ("membuat pernyataan bahwa", "memberi peringatan").
+_LEAD_PHRASES = (
+    r"(?:membuat|memberikan|memberi|mengeluarkan|melontarkan)\s+"
+    r"(?:pernyataan|keterangan|peringatan|warning|kecaman|kritik|tudingan|imbauan|seruan)"
 )
 _LEAD_EN = (
     "said says told added stated denied explained announced warned claimed insisted noted "
@@ -79,7 +85,7 @@ _LEAD_EN = (
 _TRAIL_EN = "said says added told explained noted wrote warned insisted stated argued asked"
 _PASSIVE_ID = (
     "diungkapkan disampaikan dikatakan ditegaskan dijelaskan dinyatakan diumumkan dilaporkan "
-    "dinilai dikemukakan dipaparkan"
+    "dinilai dikemukakan dipaparkan dilontarkan"
 )
 PRONOUNS = _set("dia ia beliau mereka he she they")
 # Person roles: a phrase made only of these (and organisations) names nobody.
@@ -98,6 +104,8 @@ ROLE_WORDS = _set(
     laksamana muda madya marsekal jenderal letjen mayjen brigjen kolonel kol mayor kapten
     letnan kombes akbp irjen komjen tni polri kapuspen kasad kasal kasau staf ketum
     wartawan reporter editor redaktur penulis kolumnis sumber source warga
+    komandan danramil dandim danrem danlanal danlantamal kasat kasatreskrim kapten koordinator
+    epidemiolog ilmuwan sejarawan budayawan seniman petani nelayan pengusaha
     """
 )
 # Organisation words: they belong to a role ("Dewan Keamanan Nasional") or an organisation
@@ -122,12 +130,20 @@ ORG_WORDS = _set(
     house white national security state federal government university institute
     association union party court commission service services authority board
     organization organisation center centre foundation group company corporation airlines
+    hospital college school laboratory laboratorium observatorium museum panitia juri
     airways media harian majalah koran surat kabar kantor berita news agency pengadilan
     tinggi agung konstitusi militer sipil staf usaha bumn swasta indonesia as amerika serikat
     israel irak iran palestina china cina jepang korea india inggris rusia eropa uni arab
     jakarta bandung surabaya medan makassar semarang yogyakarta solo bali denpasar lampung
     papua aceh sumatera jawa kalimantan sulawesi utara selatan barat timur tengah gaza
     washington baghdad london tokyo beijing
+    perekonomian kuba venezuela brasil brazil jerman perancis prancis italia spanyol belanda
+    australia malaysia singapura thailand filipina vietnam myanmar kamboja mesir suriah
+    yordania turki afganistan afghanistan pakistan bangladesh nepal kanada meksiko argentina
+    chili peru kolombia ukraina polandia swedia norwegia denmark swiss austria belgia yunani
+    portugal taiwan hongkong singapore pekanbaru padang palembang pontianak banjarmasin
+    balikpapan samarinda manado kupang mataram jayapura ambon kendari palu jambi bengkulu
+    serang bogor depok bekasi tangerang malang cirebon
     """
 )
 TITLES = _set(
@@ -139,7 +155,7 @@ TITLES = _set(
 DEGREES = _set(
     """
     sh mh se mm msc m.sc phd ph.d ma mba skm ms mt st skom spd mpd mkes mars sked spog sp
-    mhum msi m.si s.sos sip dea sth mag apt
+    mhum msi m.si s.sos sip dea sth mag apt apu mph dsc mpa msc. mkom spa spd. spb sppd
     """
 )
 # Words whose next word names a place or a company ("Kota Sorong", "PT Telkom").
@@ -168,8 +184,52 @@ _ADVERBS = _set(
     "pun juga kemarin telah sudah pernah kerap sering lalu kembali lagi secara resmi terpisah "
     "tegas hanya justru bahkan juga also later earlier then again on tuesday"
 )
-_MODALS = _set("akan bakal hendak ingin mau harus will would may might could should must to")
+_MODALS = _set(
+    "akan bakal hendak ingin mau harus will would may might could should must to "
+    "untuk agar supaya dapat bisa mampu sempat"
+)
+# Words that open a circumstance segment between a speaker and the cue ("…, seperti dikutip
+# AFP, mengatakan", "…, ketika dihubungi, mengatakan").
+_CIRCUMSTANCE = _set(
+    "seperti sebagaimana dihubungi ditemui dikutip secara saat ketika seusai usai selaku "
+    "sambil seraya namun bahkan pun"
+)
+# Time words that are never a speaker; a segment opening with a weekday ("Sabtu kemarin",
+# "Rabu (7/9)") is a time, not the subject.
+_WEEKDAYS = _set(
+    "senin selasa rabu kamis jumat sabtu minggu kemarin monday tuesday wednesday thursday "
+    "friday saturday sunday"
+)
+_TIME_WORDS = _WEEKDAYS | _set(
+    "januari februari maret april mei juni juli agustus september oktober november desember"
+)
 _NEGATIONS = _set("tidak tak belum enggan menolak bukan not never declined refused")
+# Capitalised words that are never a speaker's name: pronouns, sentence adverbs and connectives
+# ("Kemudian, …"), and common nouns that open sentences ("Penelitian", "Logam").
+_CONNECTIVES = _set(
+    """
+    kemudian selanjutnya namun sementara sedangkan bahkan selain lalu akhirnya sebelumnya
+    sesudahnya setelahnya karena jadi maka sehingga tetapi tapi padahal meskipun walaupun
+    apalagi adapun oleh bahwa jika kalau bila apabila agar supaya menurut berdasarkan
+    however meanwhile then also but and so yet still
+    """
+)
+_NOT_NAMES = _CONNECTIVES | _set(
+    """
+    kami kita saya aku kamu anda engkau ia dia beliau mereka we i you it hal
+    penelitian riset studi survei kajian analisis pengamatan temuan hasil laporan data logam
+    uji percobaan eksperimen metode teknologi sistem program proyek kebijakan kondisi situasi
+    keadaan harga pasar produk alat cara upaya langkah rencana keputusan putusan aturan
+    peraturan undang-undang dokumen surat pesan informasi berita kabar isu masalah
+    the this that these those
+    """
+)
+# First-person subjects ("Kami memperkirakan …") are a speaker's own words, not a speaker.
+_FIRST_PERSON_WORDS = _set("saya kami aku kita we i")
+# Adverbs that may follow a possessive cue: "…,” katanya tegas."
+_AFTER_NYA = _set("tegas singkat lagi pula pelan lirih kemudian menambahkan santai serius")
+# Participles between a speaker and the cue: "X mewakili Menteri Y menegaskan".
+_SPEAKER_QUALIFIERS = _set("mewakili didampingi bersama selaku atas nama")
 _FIRST_PERSON = re.compile(r"\b(?:saya|kami|aku|kita|i|we|my|our|us)\b", re.IGNORECASE)
 
 _QUOTES = "“”\"‘’'«»"
@@ -192,12 +252,18 @@ _TRAIL_EN_RE = re.compile(
     + r")\s+(?P<spk2>[^,”\".]{1,80}))(?P<rest>.*)$"
 )
 _LEAD_RE = re.compile(
-    r"\b(?P<cue>" + "|".join((_LEAD_ID + " " + _LEAD_EN).split()) + r")\b", re.IGNORECASE
+    r"\b(?P<cue>" + _LEAD_PHRASES + "|" + "|".join((_LEAD_ID + " " + _LEAD_EN).split()) + r")\b",
+    re.IGNORECASE,
 )
 _MENURUT_RE = re.compile(r"\b(?P<cue>[Mm]enurut|[Aa]ccording to)\s+(?P<rest>.+)$")
 _DEMIKIAN_RE = re.compile(r",\s*(?P<cue>demikian)\s+(?:[a-z]+\s+)?(?P<rest>[A-Z].*)$")
 _PASSIVE_RE = re.compile(
-    r"\b(?P<cue>" + "|".join(_PASSIVE_ID.split()) + r")\s+(?:oleh\s+)?(?P<rest>[A-Z].*)$"
+    r"\b(?P<cue>" + "|".join(_PASSIVE_ID.split()) + r")\s+"
+    r"(?:(?:[a-z]+\s+){0,3}?oleh\s+)?(?P<rest>[A-Z].*)$"
+)
+# The agent before the verb: "…, oleh Sekretaris Jenderal JMI Dag Franzen dinilai penting".
+_OLEH_BEFORE_RE = re.compile(
+    r"\boleh\s+(?P<rest>[A-Z][^,;:]{2,80}?)\s+(?P<cue>" + "|".join(_PASSIVE_ID.split()) + r")\b"
 )
 
 
@@ -209,6 +275,8 @@ def _tokens(phrase: str) -> list[str]:
 def _is_name_token(tok: str) -> bool:
     low = tok.casefold().rstrip(".")
     if low in ORG_WORDS or low in ROLE_WORDS or low in TITLES or low in DEGREES or low in _STOP:
+        return False
+    if low in _NOT_NAMES:
         return False
     if low.endswith("s") and (low[:-1] in ROLE_WORDS or low[:-2] in ROLE_WORDS):
         return False  # "Officials", "Analysts": a plural role, nobody named
@@ -224,7 +292,7 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
     Keamanan Nasional"); "Pemerintah Uzbekistan" -> ("Pemerintah Uzbekistan", None), an
     organisation speaking; "laporan itu" -> (None, "laporan itu").
     """
-    phrase = phrase.strip(" ,.;:" + _QUOTES)
+    phrase = phrase.strip(" ,.;:-–—" + _QUOTES)
     toks = _tokens(phrase)
     if not toks:
         return None, None
@@ -240,6 +308,15 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
     # The name: the run of name tokens at the end, after roles, organisations and titles.
     # The word right after "Kota", "Provinsi", "PT" … names the place or company, not a person.
     i = len(toks)
+    if (
+        len(toks) >= 2
+        and toks[-1].isupper()
+        and toks[-1].isalpha()
+        and len(toks[-1]) <= 3
+        and _is_name_token(toks[-2])
+        and toks[-1].casefold() not in ORG_WORDS
+    ):
+        i -= 1  # trailing initials belong to the name: "Mayor Laut Wirahadi AW"
     while i > 0 and _is_name_token(toks[i - 1]):
         if i >= 2 and toks[i - 2].casefold() in _NAMES_NEXT:
             break
@@ -262,9 +339,9 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
     if (
         role
         and role[0][:1].isupper()
-        and role[0].casefold() not in ROLE_WORDS
+        and role[0].casefold() not in ROLE_WORDS | _NOT_NAMES | _TIME_WORDS
         and role[0].casefold().rstrip("s") not in ROLE_WORDS
-        and all(t[:1].isupper() or t.casefold() in _set("dan of and") for t in role)
+        and all(t[:1].isupper() or t.casefold() in _set("dan of and atau or") for t in role)
     ):
         return " ".join(role), None  # an organisation speaking: "Badan Pusat Statistik"
     if head in DATA_HEADS:
@@ -275,13 +352,24 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
     return None, " ".join(role) or None
 
 
+def _joins(toks: list[str], k: int) -> bool:
+    """Whether ``toks[k]`` joins capitalised words: "Penyakit dan Penyehatan", "Menteri Dalam
+    Negeri" (a capitalised "Dalam" between capitalised words is part of a title)."""
+    low = toks[k].casefold()
+    if k + 1 >= len(toks) or not toks[k + 1][:1].isupper():
+        return False
+    if low in ("dan", "and", "&"):
+        return True
+    return low == "dalam" and toks[k][:1].isupper() and k > 0 and toks[k - 1][:1].isupper()
+
+
 def _speaker_phrase(rest: str) -> str:
     """Cut the words after a trailing cue at the first time, place or circumstance word."""
     out: list[str] = []
     toks = _WORD.findall(_PAREN.sub("", rest.split(",", 1)[0]))
     for k, tok in enumerate(toks):
         low = tok.casefold()
-        joins = low in ("dan", "and", "&") and k + 1 < len(toks) and toks[k + 1][:1].isupper()
+        joins = _joins(toks, k)
         if out and ((low in _STOP and not joins) or tok[:1].isdigit()):
             break
         out.append(tok)
@@ -375,6 +463,8 @@ def _trailing(sent: str) -> _Found | None:
         direct = _quoted(sent, 0, m.start("cue")) is not None
         if m.group("nya"):
             tail = rest.strip(" .!?" + _QUOTES)
+            if tail.casefold() in _AFTER_NYA:
+                tail = ""
             if tail and not re.match(r"(?:kepada|pada|di|saat|ketika|usai|seusai|,)\b", tail):
                 continue
             return _Found(None, cue + "nya", quote, direct, True)
@@ -408,18 +498,39 @@ def _subject(before: str) -> tuple[str, str | None] | None:
     """The speaker phrase that ends right before a leading cue verb, and an appositive role."""
     before = _DATELINE.sub("", before)
     segs = [s.strip() for s in before.split(",")]
-    # Trailing segments of time and manner ("Kamis (22/12)", "kemarin", "dalam siaran pers").
+    first = segs[-1].split()[0].casefold() if segs[-1].split() else ""
+    if len(segs) > 1 and first in _set("yang who which"):
+        return None  # "Bush, yang mudah mengecam …": the cue is in a relative clause
+    # Trailing segments of time and manner ("Kamis (22/12)", "kemarin", "dalam siaran pers",
+    # "Sabtu kemarin"); a segment that opens with a verb ("mendukung kebijakan …") is a clause.
     while segs and (
         not segs[-1]
         or (segs[-1][:1].islower() and segs[-1].split()[0].casefold() not in ROLE_WORDS | PRONOUNS)
-        or _PAREN.sub("", segs[-1]).strip().casefold()
-        in _set("senin selasa rabu kamis jumat sabtu minggu kemarin")
+        or _PAREN.sub("", segs[-1]).split()[0].casefold() in _WEEKDAYS
     ):
         if len(segs) == 1:
             break
+        lead = segs[-1].split()[0].casefold() if segs[-1].split() else ""
+        if lead and lead not in _STOP | _ADVERBS | _WEEKDAYS | _CIRCUMSTANCE:
+            break  # "mendukung kebijakan …", "seorang peramal": a clause or the subject itself
         segs.pop()
     if not segs:
         return None
+    # "Sabri, seorang pekerja hutan …, mengatakan": a name, then a lowercase appositive role.
+    if len(segs) >= 2 and segs[-1][:1].islower() and _pure_name(segs[-2]):
+        role = re.split(r"\s+(?:yang|who|which)\s+", segs[-1], maxsplit=1)[0]
+        if segs[-1].split()[0].casefold() not in PRONOUNS | _CLAUSE_OPENERS:
+            return _pure_name(segs[-2]) or "", role
+    # "John Anderson, ekonom senior di UBS, Hongkong, meramalkan": name, role, then a place.
+    if (
+        len(segs) >= 3
+        and len(_tokens(segs[-1])) <= 3
+        and all(t[:1].isupper() for t in _tokens(segs[-1]))
+        and _tokens(segs[-2])[:1]
+        and _tokens(segs[-2])[0].casefold() in ROLE_WORDS
+        and _pure_name(segs[-3])
+    ):
+        return _pure_name(segs[-3]) or "", f"{segs[-2]}, {segs[-1]}"
     last = re.split(r"\s+(?:yang|who|which)\s+", segs[-1], maxsplit=1)[0]
     words = last.split()
     for k in range(len(words) - 1, -1, -1):
@@ -428,29 +539,40 @@ def _subject(before: str) -> tuple[str, str | None] | None:
             break
     while words and words[-1].casefold() in _ADVERBS:
         words.pop()
+    while len(words) > 1 and words[0].casefold() in _ADVERBS | _CONNECTIVES:
+        words = words[1:]  # "Bahkan Amerika Serikat menyatakan"
     if words and words[-1].casefold() in _NEGATIONS:
         return None
-    # Cut circumstance words ("dalam siaran pers", "seusai penetapan …") off the end.
+    if words and words[0].casefold() in _FIRST_PERSON_WORDS:
+        return None  # "Kami memperkirakan …": the speaker's own words (see continuations)
+    # Cut circumstance words ("dalam siaran pers", "seusai penetapan …") off the end, and what
+    # follows a qualifier ("X mewakili Menteri Y"); "dan" before a capital joins a name.
     for k, w in enumerate(words):
-        if k and w.casefold() in _STOP - _set("dari of"):
+        low = w.casefold()
+        joins = _joins(words, k)
+        if k and ((low in _STOP - _set("dari of") and not joins) or low in _SPEAKER_QUALIFIERS):
             words = words[:k]
             break
     head = " ".join(words)
-    if not head or len(words) > 14 or not _looks_like_speaker(head):
+    if not head or not _looks_like_speaker(head):
         return None
+    if len(words) > 14 and not (len(words) <= 24 and all(split_speaker(head))):
+        return None  # a long phrase is a clause, unless it is a role ending in a name
     if any(w[:1].islower() and w.casefold().startswith(("me", "ber", "di")) for w in words[1:]):
         return None  # a verb inside: this is a clause, not a subject
     # "Michael Shifter, Wakil Presiden X, mengatakan": a pure-name segment is the name.
     if len(segs) >= 2:
         prev = segs[-2]
         ptoks = _tokens(prev)
+        while ptoks and ptoks[0].casefold().rstrip(".") in TITLES:
+            ptoks = ptoks[1:]  # "Dr Jatna Supriatna, Direktur …, mengatakan"
         if (
             ptoks
             and len(ptoks) <= 4
             and all(_is_name_token(t) for t in ptoks)
             and words[0].casefold() in ROLE_WORDS | _set("seorang the a an")
         ):
-            return prev, head
+            return " ".join(ptoks), head
         if (
             all(_is_name_token(t) for t in _tokens(head))
             and len(_tokens(head)) <= 4
@@ -459,6 +581,16 @@ def _subject(before: str) -> tuple[str, str | None] | None:
         ):
             return head, prev
     return head, None
+
+
+def _pure_name(seg: str) -> str | None:
+    """A comma segment that is only a name (titles in front dropped), else None."""
+    toks = _tokens(seg)
+    while toks and toks[0].casefold().rstrip(".") in TITLES:
+        toks = toks[1:]
+    if toks and len(toks) <= 4 and all(_is_name_token(t) for t in toks):
+        return " ".join(toks)
+    return None
 
 
 def _leading(sent: str) -> _Found | None:
@@ -486,7 +618,7 @@ def _leading(sent: str) -> _Found | None:
         direct = _quoted(sent, lo, len(sent)) is not None
         if phrase.split()[0].casefold() in PRONOUNS:
             return _Found(None, cue.casefold(), quote, direct, False)
-        return _Found(phrase, cue.casefold(), quote, direct, False, role)
+        return _Found(phrase, " ".join(cue.casefold().split()), quote, direct, False, role)
     return None
 
 
@@ -498,6 +630,7 @@ def _menurut(sent: str) -> _Found | None:
     rest = m.group("rest")
     parts = [p.strip() for p in rest.split(",")]
     phrase = re.split(r"\s+(?:yang|who|which|that)\s+", parts[0], maxsplit=1)[0]
+    phrase = re.split(r"\s+di\s+(?=[A-Z])", phrase, maxsplit=1)[0]  # "Menurut X di Manado, …"
     role = None
     if m.start() > 0 and sent[: m.start()].rstrip().endswith(","):
         quote = _trim(sent, 0, m.start())  # "…, menurut X."
@@ -527,7 +660,11 @@ def _passive(sent: str) -> _Found | None:
     """``Hal ini diungkapkan Dekan X Budi dalam jumpa pers`` / ``… dinilai LIPI …``."""
     m = _PASSIVE_RE.search(sent)
     if m is None:
-        return None
+        b = _OLEH_BEFORE_RE.search(sent)
+        if b is None or split_speaker(b.group("rest"))[0] is None:
+            return None
+        quote = _trim(sent, 0, len(sent))
+        return _Found(b.group("rest"), b.group("cue"), quote, False, False)
     phrase = _speaker_phrase(m.group("rest"))
     toks = _tokens(phrase)
     # Stop at the first lowercase word that is not part of a role ("memenuhi syarat").
@@ -593,9 +730,13 @@ def attribute(text: str, spans: Sequence[Span]) -> list[Attribution]:
 
 
 def _same_person(short: str, full: str) -> bool:
-    """ "Kirby" after "John Kirby" in one article: a surname alone takes the full name."""
+    """ "Kirby" after "John Kirby" in one article: a surname alone takes the full name, and so
+    does a first name ("kata Guntur" after "Guntur Pasaribu"), as Indonesian news often writes.
+    """
     st, ft = short.split(), full.split()
-    return len(st) == 1 and len(ft) > 1 and st[0].casefold() == ft[-1].casefold()
+    return (
+        len(st) == 1 and len(ft) > 1 and st[0].casefold() in (ft[-1].casefold(), ft[0].casefold())
+    )
 
 
 def _continuations(text: str, spans: Sequence[Span], out: dict[int, Attribution]) -> None:
@@ -618,16 +759,51 @@ def _continuations(text: str, spans: Sequence[Span], out: dict[int, Attribution]
                 break
             if "”" in text[spans[j][0] : spans[j][1]]:
                 break
+    # A quote opened by an attributed sentence ("X mengatakan, “…") runs on, unattributed,
+    # until the sentence that closes it, in the same paragraph.
+    for i in sorted(out):
+        a = out[i]
+        s, e = spans[i]
+        if a.speaker is None or a.inherited or not _opens_quote(text[s:e]):
+            continue
+        run = []
+        for j in range(i + 1, min(i + 5, len(spans))):
+            if j in out or "\n" in text[spans[j - 1][1] : spans[j][0]]:
+                run = []
+                break
+            sent = text[spans[j][0] : spans[j][1]].strip()
+            if sent[:1] in '“"' and sum(sent.count(q) for q in '“”"') == 1:
+                break  # '" Cuaca …': the quote closed at the end of the sentence before
+            run.append(j)
+            if any(q in sent for q in '”"'):
+                break
+        else:
+            run = []
+        for k in run:
+            ks, ke = _trim(text, *spans[k])
+            out[k] = Attribution(k, a.speaker, a.role, a.cue, ks, ke, True, True)
     for j in sorted(out, reverse=True):
         a = out[j]
         if a.speaker is None or a.direct or a.quote_start > spans[j][0] + 2:
             continue
+        # First-person sentences before "…, kata X" in one paragraph are X's words, and so is
+        # one sentence without a first-person word between two of them ("Saya gembira.
+        # Perlombaan yang ketat. Saya ingin menang, kata X").
         k = j - 1
+        pending: list[int] = []
         while k >= 0 and k not in out:
             ks, ke = spans[k]
             between = text[ke : spans[k + 1][0]]
             sent = text[ks:ke]
-            if "\n" in between or not _FIRST_PERSON.search(sent) or any(q in sent for q in _QUOTES):
+            if "\n" in between or any(q in sent for q in _QUOTES):
                 break
-            out[k] = Attribution(k, a.speaker, a.role, a.cue, ks, ke, False, True)
+            if _FIRST_PERSON.search(sent):
+                for n in [*pending, k]:
+                    ns, ne = spans[n]
+                    out[n] = Attribution(n, a.speaker, a.role, a.cue, ns, ne, False, True)
+                pending = []
+            elif pending:
+                break
+            else:
+                pending.append(k)
             k -= 1
