@@ -45,6 +45,7 @@ from kutip.store import Store
 from kutip.text.attribution import ORG_WORDS, ROLE_WORDS
 from kutip.text.purity import foreign_words
 from kutip.text.tokens import count_tokens
+from qa.facts import numbers_in
 from qa.phrase import Phraser, as_quote, stream_answer
 from qa.types import Answer, Event, Evidence, ReadingEvent
 
@@ -144,6 +145,8 @@ class SpeechQuestion:
     speaker: str | None = None
     denies: bool = False
     """The question asks for a denial or negation: only a quote that denies answers it."""
+    numbers: frozenset[str] = frozenset()
+    """The numbers the question states: the quote's sentence must state them too."""
 
 
 def speech_question(question: str) -> SpeechQuestion | None:
@@ -152,9 +155,9 @@ def speech_question(question: str) -> SpeechQuestion | None:
     for pattern in WHAT:
         m = pattern.search(text)
         if m:
-            return SpeechQuestion("what", m.group(1).strip())
+            return SpeechQuestion("what", m.group(1).strip(), numbers=frozenset(numbers_in(text)))
     if WHO.search(text):
-        return SpeechQuestion("who", None, denies(text))
+        return SpeechQuestion("who", None, denies(text), frozenset(numbers_in(text)))
     return None
 
 
@@ -212,6 +215,11 @@ def match_quote(
             f"quote index: [{e.n}] (rank {rank}, similarity {e.score:.3f}, best {high:.3f}) "
             f"is {q.speaker or 'an unnamed source'}'s ({q.cue})"
         )
+        if not asked.numbers <= numbers_in(e.text):
+            # "Who said 3,000 troops …?" over a sentence with 2,000: the claim is not this one.
+            if notes is not None:
+                notes.append(f"{where}, without the question's numbers {sorted(asked.numbers)}")
+            continue
         if asked.kind == "what":
             if q.quote.strip():
                 return QuoteMatch("what", e, q, q.quote.strip(), f"{where}: the quote answers")

@@ -227,6 +227,16 @@ def test_who_said_whose_best_sentence_is_not_a_quote_goes_the_normal_way(setting
     assert any(n.startswith("quote index: no who-said match") for n in answer.notes)
 
 
+def test_who_said_a_number_the_quote_does_not_state_goes_the_normal_way(settings, store):
+    model = scripted(judge=0.05, copy="NOT FOUND")
+    assistant = _assistant(settings, store, model)
+    answer = assistant.ask("Who said imports of 3,000 tonnes would arrive in March?")
+    assert answer.refused, answer.notes
+    assert any("without the question's numbers ['3000']" in n for n in answer.notes)
+    same = assistant.ask("Who said imports of 2,000 tonnes would arrive in March?")
+    assert same.answer == "“Budi Santoso” [1].", same.notes
+
+
 def test_with_the_model_off_who_said_still_gets_the_speaker(settings, store):
     # The name needs no model, so --no-llm answers with it instead of the whole sentence.
     model = scripted(judge=0.05, copy="NOT FOUND")
