@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from scripted_model import scripted
+from test_assistant import ARTICLE
 
 from ingest.pipeline import Ingestor
 from kutip.schema import Quote, SourceDocument
@@ -12,16 +13,7 @@ from qa.assistant import Assistant
 from qa.speech import SpeechQuestion, match_quote, needs_phrasing, speech_question
 from qa.types import AnswerEvent, Evidence, ReadingEvent, TokenEvent
 
-EN = SourceDocument(
-    key="mem://rice-en",
-    title="Rice",
-    text=(
-        "Rice prices rose sharply in Jakarta this week.\n"
-        "Trade minister Budi Santoso said imports of 2,000 tonnes would arrive in March.\n"
-        "Traders at the Cipinang market complained about thin margins.\n"
-    ),
-    source="wire",
-)
+EN = ARTICLE  # the English rice article of the assistant tests
 ID = SourceDocument(
     key="mem://beras-id",
     title="Beras",
