@@ -184,7 +184,7 @@ def match_quote(
     asked: SpeechQuestion,
     evidence: Sequence[Evidence],
     best: int,
-    quotes: Callable[[str | None], list[Quote]],
+    quotes: Callable[[str | None, set[tuple[str, int]]], list[Quote]],
     floor: float,
     top: int = TOP,
     margin: float = MARGIN,
@@ -192,9 +192,11 @@ def match_quote(
     notes: list[str] | None = None,
 ) -> QuoteMatch | None:
     """The quote that answers ``asked`` among the first ``top`` ranked evidence sentences, or
-    None. ``quotes(speaker)`` lists the index's quotes (all of them for ``None``), as
-    :meth:`kutip.store.Store.quotes` does. A who-said quote must deny when the question asks
-    for a denial and only then (``polarity``); ``notes`` collects why a quote was passed over.
+    None. ``quotes(speaker, at)`` lists the index's quotes of ``speaker`` (anyone's for
+    ``None``) at those (article id, sentence index) pairs, as :meth:`kutip.store.Store.quotes`
+    does: only the few evidence sentences are read, never the whole store. A who-said quote
+    must deny when the question asks for a denial and only then (``polarity``); ``notes``
+    collects why a quote was passed over.
     """
     ranked = _ranked(evidence, best)
     if not ranked:
@@ -203,7 +205,7 @@ def match_quote(
     near = [e for e in ranked[:top] if e.score >= floor and e.score >= high - margin]
     wanted = {(e.article_id, e.sentence_index) for e in near}
     by_sentence: dict[tuple[str, int], Quote] = {}
-    for q in quotes(asked.speaker) if near else []:
+    for q in quotes(asked.speaker, wanted) if near else []:
         key = (q.article_id, q.sentence_index)
         if key in wanted:
             by_sentence.setdefault(key, q)
@@ -268,7 +270,7 @@ def answer_from_quotes(
             asked,
             evidence,
             best,
-            lambda name: store.quotes(speaker=name),
+            lambda name, at: store.quotes(speaker=name, at=at),
             floor,
             notes=answer.notes,
         )

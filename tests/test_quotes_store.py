@@ -101,6 +101,11 @@ def test_date_order_grouping_and_filters(settings, store) -> None:
     assert [q.speaker for q in store.quotes(speaker="John Kirby")] == ["John Kirby"]
     assert [q.speaker for q in store.quotes(speaker="Jim Kirby")] == ["Jim Kirby"]
     assert len(store.quotes(speaker="Kirby")) == 3
+    # Read by key (what an answer does with its evidence): the same quote, the same group.
+    first = store.quotes()[0]
+    (only,) = store.quotes(at={(first.article_id, first.sentence_index)})
+    assert only == first
+    assert store.quotes(at=set()) == []
 
 
 def test_cli_quotes_lists_kirby_in_order(settings, store, sample_article, monkeypatch, capsys):

@@ -106,8 +106,12 @@ def _quote(index: int, speaker: str | None, inherited: bool = False) -> Quote:
 QUOTES = [_quote(1, "Budi"), _quote(2, "Budi", inherited=True), _quote(3, None)]
 
 
-def _quotes(speaker: str | None) -> list[Quote]:
-    return [q for q in QUOTES if speaker is None or q.speaker == speaker]
+def _quotes(speaker: str | None, at: set[tuple[str, int]]) -> list[Quote]:
+    return [
+        q
+        for q in QUOTES
+        if (speaker is None or q.speaker == speaker) and (q.article_id, q.sentence_index) in at
+    ]
 
 
 def test_who_takes_the_best_ranked_named_quote_within_the_margin():
@@ -139,7 +143,7 @@ def test_who_denied_needs_a_quote_that_denies():
     assert found is not None and found.copy == "Budi"
     negated = [_quote(1, "Budi")]
     negated[0] = Quote(**{**negated[0].__dict__, "quote": "tidak ada rencana"})
-    found = match_quote(denied, evidence, 0, lambda _: negated, floor=0.77)
+    found = match_quote(denied, evidence, 0, lambda _, at: negated, floor=0.77)
     assert found is not None and found.copy == "Budi"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,9 +286,18 @@ class Catalog:
                 "WHERE s.flagged=1 AND a.state='ready' ORDER BY s.article_id, s.idx"
             ).fetchall()
 
-    def quote_rows(self) -> list[tuple]:  # type: ignore[type-arg]
-        """Every quote of a ready article with its article's columns, in date then article
-        then sentence order (undated articles last): (quote columns..., article columns...)."""
+    def quote_rows(self, at: Collection[tuple[str, int]] | None = None) -> list[tuple]:  # type: ignore[type-arg]
+        """Quotes of ready articles with their articles' columns, in date then article then
+        sentence order (undated articles last): (quote columns..., article columns...). With
+        ``at``, only the quotes of those (article id, sentence index) pairs: what an answer
+        asks about its few evidence sentences, without reading every article of the store."""
+        where, params = "a.state='ready'", []
+        if at is not None:
+            if not at:
+                return []
+            pairs = " OR ".join("(q.article_id=? AND q.idx=?)" for _ in at)
+            where += f" AND ({pairs})"
+            params = [v for pair in at for v in pair]
         with self._lock:
             return self._db.execute(
                 "SELECT q.idx, q.speaker, q.role, q.cue, q.start, q.end, q.direct, q.inherited, "
@@ -296,9 +305,20 @@ class Catalog:
                 + ", ".join(f"a.{c.strip()}" for c in _COLUMNS.split(","))
                 + " FROM quotes q JOIN articles a ON a.id = q.article_id "
                 "JOIN sentences s ON s.article_id = q.article_id AND s.idx = q.idx "
-                "WHERE a.state='ready' "
-                "ORDER BY a.published IS NULL, a.published, a.ingested_at, a.id, q.idx"
+                f"WHERE {where} "
+                "ORDER BY a.published IS NULL, a.published, a.ingested_at, a.id, q.idx",
+                params,
             ).fetchall()
+
+    def quote_speakers(self) -> list[str]:
+        """The named speaker of every quote of a ready article (repeats count: the grouping
+        picks each group's most frequent variant)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
+                "WHERE a.state='ready' AND q.speaker IS NOT NULL"
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def chunks(self, article: Article) -> list[Chunk]:
         with self._lock:

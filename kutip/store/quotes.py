@@ -8,6 +8,7 @@ speaker variants grouped by :mod:`kutip.text.speakers` ("Kirby" finds "John Kirb
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from kutip.schema import Article, Quote
@@ -27,10 +28,13 @@ def list_quotes(
     about: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    at: Collection[tuple[str, int]] | None = None,
 ) -> list[Quote]:
-    """Quotes of ready articles, oldest first; filters combine (all must hold)."""
+    """Quotes of ready articles, oldest first; filters combine (all must hold). ``at`` keeps
+    the quotes of those (article id, sentence index) pairs, read by key; speakers are grouped
+    over the whole store either way, so a quote's group does not depend on the filter."""
     quotes: list[Quote] = []
-    for row in catalog.quote_rows():
+    for row in catalog.quote_rows(at):
         idx, spk, role, cue, qs, qe, direct, inherited, ss, se = row[:10]
         art: Article = _article(row[10:])
         quotes.append(
@@ -54,7 +58,7 @@ def list_quotes(
                 published=art.published,
             )
         )
-    groups = group_speakers(q.speaker for q in quotes if q.speaker)
+    groups = group_speakers(catalog.quote_speakers())
     quotes = [
         Quote(**{**q.__dict__, "group": groups.get(q.speaker) if q.speaker else None})
         for q in quotes

@@ -9,7 +9,7 @@ the new one visible, never half of one; :meth:`Store.repair` finishes the leftov
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -240,9 +240,13 @@ class Store:
         about: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        at: Collection[tuple[str, int]] | None = None,
     ) -> list[Quote]:
-        """Attributed sentences (who said what), oldest first; see :mod:`kutip.store.quotes`."""
-        return list_quotes(self.catalog, speaker=speaker, about=about, since=since, until=until)
+        """Attributed sentences (who said what), oldest first; ``at`` limits them to those
+        (article id, sentence index) pairs; see :mod:`kutip.store.quotes`."""
+        return list_quotes(
+            self.catalog, speaker=speaker, about=about, since=since, until=until, at=at
+        )
 
     def chunks(self, article_id: str) -> list[Chunk]:
         article = self.catalog.get(article_id)
