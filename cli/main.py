@@ -105,8 +105,9 @@ def _filters(args: argparse.Namespace) -> Any:
     )
 
 
-def _ask_format(args: argparse.Namespace) -> Format:
-    """``--format``, with ``--json`` kept as its old spelling; checked before any model loads."""
+def _output_format(args: argparse.Namespace) -> Format:
+    """``--format`` of ``ask`` and ``quotes``, with ``--json`` as its short spelling; checked
+    before any store or model is opened, and a bad one is one line."""
     from qa.export import FORMATS
 
     wanted = (args.format or ("json" if args.json else "text")).strip().lower()
@@ -123,7 +124,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.export import render_answer
     from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 
-    fmt = _ask_format(args)
+    fmt = _output_format(args)
     settings = _settings(args, evidence_k=args.evidence_k, evidence_tokens=args.evidence_tokens)
     store = _open(settings)
     assistant = Assistant(settings, store)
@@ -231,12 +232,12 @@ def cmd_quotes(args: argparse.Namespace) -> int:
     if args.since and args.until and args.since > args.until:
         print("kutip: error: --since is after --until", file=sys.stderr)
         return EXIT_INPUT
+    fmt = _output_format(args)
     store = _open(_settings(args))
     quotes = store.quotes(
         speaker=args.speaker, about=args.about, since=args.since, until=args.until
     )
     store.close()
-    fmt = "json" if args.json else args.format
     if fmt == "json":
         print(json.dumps([q.to_json() for q in quotes], ensure_ascii=False, indent=2))
     else:
@@ -339,9 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--about", help="only sentences containing all these words")
     p.add_argument("--since", type=_date, help="published on or after (ISO date)")
     p.add_argument("--until", type=_date, help="published on or before (ISO date)")
-    out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print one JSON list")
-    out.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", metavar="FORMAT", help="text (default), markdown or json")
+    p.add_argument("--json", action="store_true", help="same as --format json: one JSON list")
     _common(p)
     p.set_defaults(func=cmd_quotes)
 

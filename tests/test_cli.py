@@ -145,7 +145,8 @@ def test_ask_json_flag_and_format_json_print_the_same_schema(run, sample_article
         (["--json", "--format", "markdown"], "--json contradicts --format markdown: use only one"),
     ],
 )
-def test_ask_bad_format_is_one_line(run, flags, problem):
-    result = run("ask", *flags, "anything")
+@pytest.mark.parametrize("command", [["ask", "anything"], ["quotes"]])
+def test_a_bad_format_is_one_line(run, flags, problem, command):
+    result = run(command[0], *flags, *command[1:])
     assert result.returncode != 0 and result.stdout == ""
     assert result.stderr.strip() == f"kutip: error: {problem}"
