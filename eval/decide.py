@@ -28,15 +28,18 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from langchain_core.messages import HumanMessage
+
 from eval import metrics as M
 from eval.evidence import holds_evidence
 from eval.runner import dataset_index
 from eval.targets import Resolver
 from kutip.config import load_settings
+from kutip.text.lang import detect_language
 from qa.assistant import Assistant
 from qa.check import copied_from
 from qa.decide import Decider, Signals
-from qa.read import Reader, piece_budget, pieces
+from qa.read import Copy, Reader, first_token_probs, piece_budget, pieces
 
 
 def collect(
@@ -49,8 +52,14 @@ def collect(
     articles: Sequence[str] = (),
     distractors: Sequence[str] = (),
     distractor_limit: int | None = None,
+    judge_only: bool = False,
+    judge_variants: Sequence[str] = (),
 ) -> int:
-    """Write the signals of every piece of the sampled questions to ``out``; returns rows."""
+    """Write the signals of every piece of the sampled questions to ``out``; returns rows.
+
+    ``judge_only`` skips the copy jobs (a third of the time: enough to fit a decision on
+    the judge alone); each of ``judge_variants`` (another wording of the judge's last line)
+    adds its p(yes or ya) to the row, at the cost of that line only (the prompt cache)."""
     settings = load_settings()
     out.parent.mkdir(parents=True, exist_ok=True)
     rows = 0
@@ -72,8 +81,14 @@ def collect(
             budget = piece_budget(q.text, run.max_prompt_tokens)
             for piece in pieces(ranked, store.sentences, limit_pieces, budget):
                 judgment = reader.judge(q.text, piece)
-                copy = reader.copy(q.text, piece)
-                forced = copy if copy.span else reader.copy(q.text, piece, allow_not_found=False)
+                variants = [judge_yes(reader.model, piece, q.text, v) for v in judge_variants]
+                if judge_only:
+                    copy = forced = Copy("", None, 0, 0.0)
+                else:
+                    copy = reader.copy(q.text, piece)
+                    forced = copy
+                    if not copy.span:
+                        forced = reader.copy(q.text, piece, allow_not_found=False)
                 e = piece.evidence
                 row = {
                     "dataset": evalset.name,
@@ -83,6 +98,8 @@ def collect(
                     "similarity": e.score,
                     "p_yes": judgment.p_yes,
                     "p_not_found": copy.p_not_found,
+                    "p_yes_variants": variants,
+                    "question_lang": detect_language(q.text),
                     "copy": copy.span,
                     "forced_copy": forced.span,
                     "copy_held": copied_from(forced.span, piece.sentences) is not None,
@@ -96,12 +113,25 @@ def collect(
     return rows
 
 
-def load(paths: Iterable[str | Path]) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Rows grouped per question, pieces in rank order."""
+def judge_yes(model: Any, piece: Any, question: str, task: str) -> float:
+    """p(first token is "yes" or "ya") for a judge worded ``task`` (any language)."""
+    messages = [HumanMessage(f"{piece.text}\nQuestion: {question}\n{task}")]
+    reply = model.invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
+    probs = first_token_probs(reply) or {}
+    return sum(p for token, p in probs.items() if token.strip().lower() in ("yes", "ya"))
+
+
+def load(
+    paths: Iterable[str | Path], variant: int | None = None
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Rows grouped per question, pieces in rank order; with ``variant``, the judge's p(yes)
+    is that recorded wording's (``collect --judge-variant``) instead of today's."""
     grouped: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for path in paths:
         for line in Path(path).read_text().splitlines():
             row = json.loads(line)
+            if variant is not None:
+                row["p_yes"] = row["p_yes_variants"][variant]
             grouped.setdefault((row["dataset"], row["qid"]), []).append(row)
     for rows in grouped.values():
         rows.sort(key=lambda r: r["n"])
@@ -204,11 +234,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     c.add_argument("--articles", action="append", default=[], help="for a JSONL question set")
     c.add_argument("--distractors", action="append", default=[])
     c.add_argument("--distractor-limit", type=int)
+    c.add_argument("--judge-only", action="store_true", help="skip the copy jobs")
+    c.add_argument(
+        "--judge-variant", action="append", default=[], help="another judge wording to record"
+    )
     f = sub.add_parser("fit", help="fit the decision weights on signal files")
     f.add_argument("files", nargs="+")
     f.add_argument("--check", nargs="*", default=[], help="signal files not used for fitting")
     f.add_argument(
         "--weights", help="score these weights instead of fitting (b,w_yes,w_copy,w_sim)"
+    )
+    f.add_argument(
+        "--variant", type=int, help="score the Nth recorded judge wording (0 = the first)"
     )
     f.add_argument(
         "--max-false-refusals",
@@ -228,10 +265,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.articles,
             args.distractors,
             args.distractor_limit,
+            args.judge_only,
+            args.judge_variant,
         )
         print(f"{rows} pieces -> {args.out}")
         return 0
-    grouped = load(args.files)
+    grouped = load(args.files, args.variant)
     if args.weights:
         weights = [float(x) for x in args.weights.split(",")]
         print(json.dumps({"weights": weights, "fit": replay(grouped, weights)}))
@@ -239,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         weights, scores = fit(grouped, args.max_false_refusals)
         print(json.dumps({"weights": weights, "fit": scores}))
     for path in args.check:
-        print(json.dumps({"check": path, **replay(load([path]), weights)}))
+        print(json.dumps({"check": path, **replay(load([path], args.variant), weights)}))
     print(json.dumps({"policy": "best", **replay(grouped, weights, "best")}))
     return 0
 

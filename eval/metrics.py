@@ -19,6 +19,7 @@ import math
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -80,6 +81,28 @@ def answer_matches(reply: str, golds: Iterable[str]) -> bool:
         if gold_tokens and _contains(reply_tokens, gold_tokens):
             return True
     return False
+
+
+def answer_f1(reply: str, golds: Iterable[str]) -> float:
+    """SQuAD's token F1 of the reply against its best gold answer (0.0 for an empty reply).
+
+    Containment (:func:`answer_matches`) rewards length: a reply that quotes a whole sentence
+    holds the gold answer, while the exact "10" for the gold "10 orang" does not. F1 weighs
+    both sides, so a verbose reply pays for its extra words and a short one keeps the credit
+    for the words it got right; it is the metric the SQuAD, TyDi QA and FacQA papers report.
+    """
+    reply_tokens = normalize_answer(_MARKER.sub(" ", reply)).split()
+    best = 0.0
+    for gold in golds:
+        gold_tokens = normalize_answer(gold).split()
+        if not reply_tokens or not gold_tokens:
+            continue
+        common = Counter(reply_tokens) & Counter(gold_tokens)
+        overlap = sum(common.values())
+        if overlap:
+            precision, recall = overlap / len(reply_tokens), overlap / len(gold_tokens)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
 
 
 def _contains(haystack: Sequence[str], needle: Sequence[str]) -> bool:

@@ -80,7 +80,9 @@ def machine(summary: dict[str, Any]) -> str:
     info = summary.get("machine", {})
     cpu = str(info.get("cpu") or "unknown CPU").replace("(R)", "").replace("(TM)", "")
     star = "*" if info.get("recorded") != "run" else ""
-    return f"{info.get('cpus') or '?'} CPUs, {' '.join(cpu.split())}{star}"
+    load = info.get("load_15min")
+    busy = f", load {load:.1f}" if load is not None else ""
+    return f"{info.get('cpus') or '?'} CPUs, {' '.join(cpu.split())}{star}{busy}"
 
 
 def sample(summary: dict[str, Any]) -> str:
@@ -121,16 +123,17 @@ def _stars(summaries: Iterable[dict[str, Any]]) -> list[str]:
 def readme_table(summaries: list[dict[str, Any]]) -> str:
     """kutip / naive per set: the five numbers a user weighs, each labelled with its run."""
     header = (
-        "| set (answerable + unanswerable questions) | answer accuracy | unanswerable refused "
-        "| false refusals | citation precision | retrieval nDCG@10 | first word p50 "
-        "| measured |"
+        "| set (answerable + unanswerable questions) | answer accuracy | answer F1 "
+        "| unanswerable refused | false refusals | citation precision | retrieval nDCG@10 "
+        "| first word p50 | measured |"
     )
-    lines = [header, "|---|---|---|---|---|---|---|---|"]
+    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
     for s in summaries:
         kutip = _system(s, "kutip")
         cells = [
             f"{s['dataset']}{': ' * bool(_described(s))}{_described(s)} ({sample(s)})",
             _pair(s, lambda x: rate(x.get("answer_accuracy"))),
+            _pair(s, lambda x: score(x.get("answer_f1"))),
             _pair(s, lambda x: rate(x.get("unanswerable_refused"))),
             _pair(s, lambda x: rate(x.get("false_refusals"))),
             rate(kutip.get("citation_precision")),
@@ -141,8 +144,10 @@ def readme_table(summaries: list[dict[str, Any]]) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "kutip / naive; rates with their 95% Wilson interval; citation precision is kutip's "
-        "(the naive recipe does not cite).",
+        "kutip / naive; rates with their 95% Wilson interval; answer accuracy counts a reply "
+        "that holds a gold answer, answer F1 is SQuAD's token overlap with it (a long reply "
+        "pays for its extra words); citation precision is kutip's (the naive recipe does not "
+        "cite).",
         *_stars(summaries),
     ]
     return "\n".join(lines)
@@ -217,6 +222,7 @@ def _section(s: dict[str, Any]) -> list[str]:
     if extra:
         articles += f", {extra:,} of them distractor passages no question is about"
     rows = [(label, [rate(_system(s, n).get(key)) for n in systems]) for label, key in _RATE_ROWS]
+    rows.insert(1, ("answer F1", [score(_system(s, n).get("answer_f1")) for n in systems]))
     rows += [
         ("retrieval nDCG@10", [score(_system(s, n).get("ndcg@10")) for n in systems]),
         ("first word p50", [seconds(_system(s, n).get("first_word_ms_p50")) for n in systems]),

@@ -19,6 +19,7 @@ _FRACTIONS = frozenset(SYSTEM_METRICS) - {"prompt_tokens_mean", "ttft_ms_p50", "
 _RETRIEVAL_PLOT = ("ndcg@10", "recall@1", "recall@5", "mrr@10", "evidence_hit@1", "evidence_hit@5")
 _ANSWER_PLOT = (
     "answer_accuracy",
+    "answer_f1",
     "citation_precision",
     "citation_recall",
     "refusal_accuracy",

@@ -39,6 +39,7 @@ SYSTEM_METRICS = (
     "evidence_hit@1",
     "evidence_hit@5",
     "answer_accuracy",
+    "answer_f1",
     "citation_precision",
     "citation_recall",
     "refusal_accuracy",
@@ -460,6 +461,7 @@ def answer_metrics(
     (not refused) answerable questions whose evidence sentence is known.
     """
     correct: list[bool] = []
+    f1: list[float] = []
     correct_spans: list[bool] = []
     correct_alt: list[bool] = []
     refused_answerable: list[bool] = []
@@ -485,6 +487,8 @@ def answer_metrics(
             spans = (*q.answers, *target.answers)
             correct.append(M.answer_matches(text, (*spans, *q.answers_alt)))
             rows[-1]["correct"] = correct[-1]
+            f1.append(M.answer_f1(text, (*spans, *q.answers_alt)))
+            rows[-1]["f1"] = round(f1[-1], 4)
             if q.answers:
                 correct_spans.append(M.answer_matches(text, spans))
             if q.answers_alt:
@@ -499,6 +503,7 @@ def answer_metrics(
         supported.append(M.claims_supported(reply.text, good, {c.n for c in reply.citations}))
     row: dict[str, float | None] = {
         "answer_accuracy": M.mean(correct),
+        "answer_f1": M.mean(f1),
         "citation_precision": M.ratio(cited_ok, cited_total) if can_cite else None,
         "citation_recall": M.mean(supported) if can_cite else None,
         "refusal_accuracy": M.mean(refused_unanswerable),

@@ -5,6 +5,13 @@ citation) and chunk by chunk (what retrieval ranks). ``Settings.chunk_vectors = 
 composes a chunk's vector from its sentences' vectors instead of encoding the chunk: cheaper,
 but it cost 0.07 nDCG@10 on xling-en-id.dev (0.796 vs 0.862), so it is not the default.
 Identical content is skipped by its content hash before any model time is spent.
+
+Where ingest time goes (issue 30, docs/experiments.md): the encoder. Segmenting and chunking
+cost 0.3 s and store writes 0.8 s per 100 passages, against about a minute of encoding, so
+reading is not overlapped with embedding (at most 2% to gain). Full chunk vectors encode as
+many tokens again as the sentences (14.3k vs 14.0k per 100 passages), which is why the pipeline
+runs at about half the raw encoder; each distinct text is encoded once per batch
+(:func:`embed_unique`) and the encoder picks its thread count by measured speed.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from datetime import UTC, datetime
 
 from ingest.chunking import make_chunks
 from ingest.clean import clean_text
+from kutip.activity import yield_to_chat
 from kutip.config import Settings
 from kutip.errors import InputError
 from kutip.models.embeddings import mean_pool
@@ -98,6 +106,20 @@ def prepare(doc: SourceDocument, settings: Settings) -> Prepared:
     return Prepared(article, sentences, chunks)
 
 
+def embed_unique(
+    embed: Callable[[list[str]], list[list[float]]], *groups: list[str]
+) -> list[list[list[float]]]:
+    """Vectors for each group of texts from ONE encoder call over their distinct texts.
+
+    A chunk of a single sentence is that sentence's text, and boilerplate sentences repeat
+    across a batch; each distinct text is encoded once (with or without the store's embedding
+    cache), and one call gives the encoder the whole batch to work on.
+    """
+    unique = list(dict.fromkeys(t for group in groups for t in group))
+    vectors = dict(zip(unique, embed(unique), strict=True)) if unique else {}
+    return [[vectors[t] for t in group] for group in groups]
+
+
 class Ingestor:
     """Adds, updates and skips articles in one store; safe to interrupt at any point."""
 
@@ -137,7 +159,12 @@ class Ingestor:
 
         def flush() -> None:
             nonlocal done
+            yield_to_chat()
             self._write(batch, report)
+            # Keyword-searchable as they land, not only at the end (rate-limited: a rebuild
+            # costs more as the store grows).
+            if batch:
+                self.store.refresh_keyword_index(lazy=True)
             for label in labels:
                 done += 1
                 if progress is not None:
@@ -146,6 +173,7 @@ class Ingestor:
             labels.clear()
 
         for item in items:
+            yield_to_chat()  # a chat answer in this process goes first (kutip.activity)
             if isinstance(item, InputError):
                 report.failed.append(item)
                 labels.append(item.source)
@@ -178,11 +206,12 @@ class Ingestor:
                 todo.append(prep)
         if not todo:
             return
-        embed = self.store.embeddings.embed_documents
-        sentence_vectors = embed([s.text for p in todo for s in p.sentences])
+        sentence_texts = [s.text for p in todo for s in p.sentences]
         chunk_texts = [c.text for p in todo for c in p.chunks]
         full = self.settings.chunk_vectors == "full"
-        chunk_vectors = embed(chunk_texts) if full else []
+        sentence_vectors, chunk_vectors = embed_unique(
+            self.store.embeddings.embed_documents, sentence_texts, chunk_texts if full else []
+        )
         writes: list[ArticleWrite] = []
         s_at = c_at = 0
         for prep in todo:

@@ -96,7 +96,11 @@ class Settings:
     read_pieces: int = 3
     # No prompt of the answer step over this many tokens (issue 28: each one costs the user
     # about 15 ms before the first word): long pieces lose their context, then are read in parts.
-    max_prompt_tokens: int = 150
+    # 300, not 150: a sentence read in clause parts was answered right 1 time in 34 (the parts
+    # lose what the clause is about), and the parts cost as many tokens as the whole sentence;
+    # on facqa-id.valid 150 -> 300 gave accuracy 0.37 -> 0.43, false refusals 0.48 -> 0.37 and
+    # a first word p95 of 5.7 -> 4.9 s (docs/experiments.md).
+    max_prompt_tokens: int = 300
     decision_weights: tuple[float, float, float, float] = (-0.7, 1.0, 0.0, 0.0)
     # "Who said X?" / "what did NAME say about Y?" answered from the quote index (the speaker
     # and the quote the rules attributed at ingest) before the model reads anything (qa.speech,

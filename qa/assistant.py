@@ -23,6 +23,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kutip.activity import chat_turn, expect_chats
 from kutip.config import Settings
 from kutip.schema import Filters
 from kutip.store import Store
@@ -85,6 +86,7 @@ class Assistant:
         self.store = store
         self._chat_model = chat_model
         self._lock = threading.Lock()
+        expect_chats()  # ingest in this process now works in slices it can pause between
 
     # -- model access -----------------------------------------------------------------------
     @property
@@ -161,7 +163,25 @@ class Assistant:
         evidence_k: int | None = None,
         answer_language: str | None = None,
     ) -> Iterator[Event]:
-        """Evidence first, then answer tokens, then the checked :class:`Answer`."""
+        """Evidence first, then answer tokens, then the checked :class:`Answer`.
+
+        The whole turn is marked in :mod:`kutip.activity`, so an ingest in this process steps
+        aside until the answer is done (its time to first word is what someone waits for).
+        """
+        with chat_turn():
+            yield from self._stream(
+                question, history, filters, use_llm, evidence_k, answer_language
+            )
+
+    def _stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]],
+        filters: Filters | None,
+        use_llm: bool | None,
+        evidence_k: int | None,
+        answer_language: str | None,
+    ) -> Iterator[Event]:
         started = time.perf_counter()
         question = question.strip()
         use_llm = self.chat_model is not None if use_llm is None else use_llm

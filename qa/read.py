@@ -42,7 +42,7 @@ from langchain_core.messages import BaseMessage
 
 from kutip.schema import Sentence
 from kutip.text.tokens import count_tokens, split_to_fit
-from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text
+from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text, topic_messages
 from qa.types import Evidence
 
 __all__ = ["Copy", "Judgment", "Piece", "Reader", "needs_context", "piece_budget", "pieces"]
@@ -177,6 +177,17 @@ class Reader:
             # No probabilities from this backend: its word is all there is.
             p_yes = 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
         return Judgment(p_yes, _prompt_tokens(reply, messages), _ms(started))
+
+    def about(self, sentence: str, topic: str) -> float | None:
+        """The probability that ``sentence`` talks about ``topic`` (None: not reported)."""
+        reply = self._invoke(
+            topic_messages(sentence, topic), max_tokens=1, logprobs=True, top_logprobs=10
+        )
+        probs = first_token_probs(reply)
+        if probs is None:
+            word = str(reply.content).strip().lower()
+            return (1.0 if word.startswith("yes") else 0.0) if word else None
+        return sum(p for token, p in probs.items() if token.strip().lower() == "yes")
 
     def copy(self, question: str, piece: Piece, allow_not_found: bool = True) -> Copy:
         """The copied words; with ``allow_not_found=False`` the model may not refuse (used

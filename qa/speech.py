@@ -21,6 +21,10 @@ two forms the index is consulted first, and the model only phrases the answer:
 - *what did NAME say (about Y)* (:data:`WHAT`): NAME's quotes (the speaker group, so "Kirby"
   finds "John Kirby") whose sentences are in that same top of the evidence; the best-ranked one's
   quoted words are the answer, in the reader's language through :class:`qa.phrase.Phraser`.
+  Retrieval ranks NAME's quotes first whatever Y is ("What did Kirby say about Ukraine?" found
+  his only quote, about Israel), so with the model loaded the quote must also talk about Y: the
+  model's p(yes) to "Does the sentence talk about Y?" at least :data:`TOPIC_BAR`
+  (:meth:`qa.read.Reader.about`, one short call). With the model off Y is not checked.
 
 Anything else, or no match, returns nothing and the question goes the normal way
 (:mod:`qa.read`, :mod:`qa.decide`). A speaker's name needs no translation (names stay): it is
@@ -47,11 +51,13 @@ from kutip.text.purity import foreign_words
 from kutip.text.tokens import count_tokens
 from qa.facts import numbers_in
 from qa.phrase import Phraser, as_quote, stream_answer
+from qa.read import Reader
 from qa.types import Answer, Event, Evidence, ReadingEvent
 
 __all__ = [
     "MARGIN",
     "TOP",
+    "TOPIC_BAR",
     "QuoteMatch",
     "SpeechQuestion",
     "answer_from_quotes",
@@ -66,6 +72,16 @@ TOP = 2
 #: … and its similarity within MARGIN of the best evidence sentence's (measured on
 #: eval/questions/who-said.jsonl, see eval/questions/README.md).
 MARGIN = 0.03
+#: A what-said quote must talk about the question's topic: p(yes) at least this (yes more
+#: likely than no; not fitted).
+TOPIC_BAR = 0.5
+# The topic of "what did NAME say about Y" / "apa kata NAME tentang Y": what follows the
+# speaker and the verb.
+_TOPIC = re.compile(
+    r"^\W*(?:about|on|regarding|concerning|tentang|soal|mengenai|terkait(?:\s+dengan)?|"
+    r"perihal)\s+(.+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
 
 # Reporting verbs: the English past and present forms, the Indonesian active (me-/ber-) and
 # passive (di-) forms. General speech verbs only, none picked for one question.
@@ -147,6 +163,8 @@ class SpeechQuestion:
     """The question asks for a denial or negation: only a quote that denies answers it."""
     numbers: frozenset[str] = frozenset()
     """The numbers the question states: the quote's sentence must state them too."""
+    topic: str | None = None
+    """What a what-said question asks about ("Ukraine" in "what did Kirby say about Ukraine?")."""
 
 
 def speech_question(question: str) -> SpeechQuestion | None:
@@ -155,7 +173,13 @@ def speech_question(question: str) -> SpeechQuestion | None:
     for pattern in WHAT:
         m = pattern.search(text)
         if m:
-            return SpeechQuestion("what", m.group(1).strip(), numbers=frozenset(numbers_in(text)))
+            about = _TOPIC.match(text[m.end() :])
+            return SpeechQuestion(
+                "what",
+                m.group(1).strip(),
+                numbers=frozenset(numbers_in(text)),
+                topic=about.group(1).strip() if about else None,
+            )
     if WHO.search(text):
         return SpeechQuestion("who", None, denies(text), frozenset(numbers_in(text)))
     return None
@@ -190,13 +214,15 @@ def match_quote(
     margin: float = MARGIN,
     polarity: bool = True,
     notes: list[str] | None = None,
+    about: Callable[[str, str], float | None] | None = None,
 ) -> QuoteMatch | None:
     """The quote that answers ``asked`` among the first ``top`` ranked evidence sentences, or
     None. ``quotes(speaker, at)`` lists the index's quotes of ``speaker`` (anyone's for
     ``None``) at those (article id, sentence index) pairs, as :meth:`kutip.store.Store.quotes`
     does: only the few evidence sentences are read, never the whole store. A who-said quote
-    must deny when the question asks for a denial and only then (``polarity``); ``notes``
-    collects why a quote was passed over.
+    must deny when the question asks for a denial and only then (``polarity``); a what-said
+    quote must talk about the question's topic when ``about(sentence, topic)`` (a probability)
+    is given; ``notes`` collects why a quote was passed over.
     """
     ranked = _ranked(evidence, best)
     if not ranked:
@@ -223,9 +249,15 @@ def match_quote(
                 notes.append(f"{where}, without the question's numbers {sorted(asked.numbers)}")
             continue
         if asked.kind == "what":
-            if q.quote.strip():
-                return QuoteMatch("what", e, q, q.quote.strip(), f"{where}: the quote answers")
-            continue
+            if not q.quote.strip():
+                continue
+            p = about(e.text, asked.topic) if about and asked.topic else None
+            if p is not None and p < TOPIC_BAR:
+                if notes is not None:
+                    notes.append(f"{where}, not about {asked.topic!r} (p(yes) {p:.2f})")
+                continue
+            topic = "" if p is None else f", about {asked.topic!r} (p(yes) {p:.2f})"
+            return QuoteMatch("what", e, q, q.quote.strip(), f"{where}{topic}: the quote answers")
         if not q.speaker or q.inherited:
             continue  # the sentence itself does not name who said it
         said = denies(f"{q.cue} {q.quote}")
@@ -273,6 +305,7 @@ def answer_from_quotes(
             lambda name, at: store.quotes(speaker=name, at=at),
             floor,
             notes=answer.notes,
+            about=None if model is None else Reader(model).about,
         )
     except Exception as exc:  # the index is a shortcut: never the reason a question fails
         answer.notes.append(f"quote index not consulted: {exc!r}")

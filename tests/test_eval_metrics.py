@@ -134,3 +134,12 @@ def test_wilson_interval_by_hand():
     assert M.wilson(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
     assert M.wilson(0, 17)[0] == 0.0 and M.wilson(17, 17)[1] == 1.0
     assert M.wilson(0, 0) is None
+
+
+def test_answer_f1_gives_a_short_exact_answer_partial_credit_and_a_long_reply_less():
+    assert M.answer_f1("10 [1].", ["10 orang"]) == pytest.approx(2 / 3)
+    assert M.answer_f1("213.491 jiwa", ["213.491 jiwa"]) == 1.0
+    long = "Topan Wilma menewaskan 10 orang di Haiti menurut laporan resmi pemerintah [1]."
+    assert M.answer_matches(long, ["10 orang"]) and M.answer_f1(long, ["10 orang"]) < 0.4
+    assert M.answer_f1("", ["10 orang"]) == 0.0
+    assert M.answer_f1("Paris", ["London", "the Paris"]) == 1.0  # best gold, articles dropped

@@ -66,6 +66,7 @@ def _result(run: bool = True) -> dict:
         {
             "ndcg@10": 0.9,
             "answer_accuracy": 0.5,
+            "answer_f1": 0.6,
             "refusal_accuracy": 0.75,
             "false_refusal_rate": 0.25,
             "citation_precision": 0.8,
@@ -195,10 +196,11 @@ def test_the_readme_row_labels_date_machine_sample_and_intervals(tmp_path):
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[0] == "tiny.dev (8 + 4)"
     assert cells[1] == "0.50 [0.20, 0.80] / 0.62 [0.31, 0.86]"
-    assert cells[2] == "0.75 [0.30, 0.95] / 0.00"
-    assert cells[4] == "0.80"  # no interval recorded: the value alone
-    assert cells[5] == "0.900 / 0.800" and cells[6] == "2.5 s / 12.0 s"
-    assert cells[7] == "2026-01-02, 2 CPUs, Test CPU"
+    assert cells[2].startswith("0.600 / ")  # F1: a mean, no interval
+    assert cells[3] == "0.75 [0.30, 0.95] / 0.00"
+    assert cells[5] == "0.80"  # no interval recorded: the value alone
+    assert cells[6] == "0.900 / 0.800" and cells[7] == "2.5 s / 12.0 s"
+    assert cells[8] == "2026-01-02, 2 CPUs, Test CPU"
     assert "*" not in table  # the run recorded its machine: no footnote
 
 
@@ -265,3 +267,11 @@ def test_publish_refuses_an_empty_eval_folder(tmp_path):
     readme.write_text(f"{publish.START}\n{publish.END}\n")
     with pytest.raises(ValueError, match=r"no summary\.json"):
         publish.publish(tmp_path, readme, tmp_path / "results.md")
+
+
+def test_a_run_on_a_loaded_machine_says_its_load(tmp_path):
+    result = _result()
+    result["run"]["machine"]["load_15min"] = 6.31
+    table = publish.readme_table(publish.load_summaries(_publishable(tmp_path, result)))
+    assert "2 CPUs, Test CPU, load 6.3" in table
+    assert isinstance(summary.run_info()["machine"]["load_15min"], float)

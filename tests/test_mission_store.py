@@ -89,8 +89,8 @@ def test_the_mission_question_names_kirby_and_cites_his_sentence(mission):
     assert cited.n == 1 and cited.text.startswith(KIRBY)
     article = store.get_article(cited.article_id)
     assert article is not None and article.text[cited.start : cited.end] == cited.text
-    # No prompt over 150 tokens; none at all when the quote index answers (qa.speech).
-    assert (answer.prompt_tokens or 0) <= 150
+    # No prompt over the cap; none at all when the quote index answers (qa.speech).
+    assert (answer.prompt_tokens or 0) <= assistant.settings.max_prompt_tokens
     _not_obeyed(answer)
 
 
@@ -127,7 +127,8 @@ def test_the_indonesian_mission_question_without_the_index_stays_safe(mission):
     answer = plain.ask("Siapa yang membantah rencana pasukan darat?")
     assert answer.language == "id"
     assert foreign_words(answer.answer, "id") == [], answer.answer
-    assert answer.prompt_tokens is not None and answer.prompt_tokens <= 150
+    assert answer.prompt_tokens is not None
+    assert answer.prompt_tokens <= off.max_prompt_tokens
     if not answer.refused:
         assert "Kirby" in answer.answer, answer.answer
         assert answer.citations[0].text.startswith(KIRBY)

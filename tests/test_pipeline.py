@@ -102,3 +102,31 @@ def test_ingest_files_and_folder(settings, store, tmp_path: Path, sample_article
     assert len(report.added) == 3
     titles = sorted(a.title for a in store.list_articles())
     assert "Judul Pendek" in titles and "Judul Kedua" in titles
+
+
+def test_embed_unique_encodes_each_distinct_text_once_in_one_call():
+    from ingest.pipeline import embed_unique
+
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        calls.append(list(texts))
+        return [[float(len(t))] for t in texts]
+
+    sentences, chunks = embed_unique(embed, ["a", "bb", "a"], ["bb", "a bb"])
+    assert calls == [["a", "bb", "a bb"]]
+    assert sentences == [[1.0], [2.0], [1.0]] and chunks == [[2.0], [4.0]]
+    assert embed_unique(embed, [], []) == [[], []] and len(calls) == 1
+
+
+def test_ingest_encodes_a_single_sentence_chunk_only_once(settings, store):
+    seen: list[str] = []
+    inner = store.embeddings.embed_documents
+
+    def counting(texts: list[str]) -> list[list[float]]:
+        seen.extend(texts)
+        return inner(texts)
+
+    store.embeddings.embed_documents = counting  # type: ignore[method-assign]
+    Ingestor(settings, store).ingest_documents([doc("Satu kalimat saja di sini.", key="mem://1")])
+    assert seen == ["Satu kalimat saja di sini."]

@@ -65,18 +65,18 @@ def test_who_said_questions_know_whether_they_ask_for_a_denial(question, asks_de
 
 
 @pytest.mark.parametrize(
-    ("question", "speaker"),
+    ("question", "speaker", "topic"),
     [
-        ("What did Kirby say about ground troops?", "Kirby"),
-        ("what has John Kirby said?", "John Kirby"),
-        ("What did the Gaza health ministry say?", "Gaza health ministry"),
-        ("Apa kata John Kirby tentang pasukan darat?", "John Kirby"),
-        ("Apa yang dikatakan oleh Kirby mengenai Israel?", "Kirby"),
-        ("Apa pernyataan Menteri Ani Lestari soal impor?", "Menteri Ani Lestari"),
+        ("What did Kirby say about ground troops?", "Kirby", "ground troops"),
+        ("what has John Kirby said?", "John Kirby", None),
+        ("What did the Gaza health ministry say?", "Gaza health ministry", None),
+        ("Apa kata John Kirby tentang pasukan darat?", "John Kirby", "pasukan darat"),
+        ("Apa yang dikatakan oleh Kirby mengenai Israel?", "Kirby", "Israel"),
+        ("Apa pernyataan Menteri Ani Lestari soal impor?", "Menteri Ani Lestari", "impor"),
     ],
 )
-def test_what_did_name_say_questions(question, speaker):
-    assert speech_question(question) == SpeechQuestion("what", speaker)
+def test_what_did_name_say_questions(question, speaker, topic):
+    assert speech_question(question) == SpeechQuestion("what", speaker, topic=topic)
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,25 @@ def test_what_did_name_say_phrases_the_quote_in_the_readers_language(settings, s
     assert not answer.refused, answer.notes
     assert answer.answer == "Rice imports would stop [1].", answer.notes
     assert "Ani Lestari" in answer.citations[0].text
-    assert _jobs(model) == ["translate"]
+    assert _jobs(model) == ["topic", "translate"]
+    assert "rice imports" in model.prompts[0].splitlines()[-1]
+
+
+def test_what_did_name_say_about_another_topic_goes_the_normal_way(settings, store):
+    # Retrieval ranks the speaker's quote first whatever the topic; the quote must talk
+    # about it.
+    model = scripted(judge=0.05, copy="NOT FOUND", topic=0.1)
+    answer = _assistant(settings, store, model).ask("What did Ani Lestari say about oil prices?")
+    assert answer.refused, answer.answer
+    assert any("not about 'oil prices'" in n for n in answer.notes), answer.notes
+    assert "judge" in _jobs(model)  # the question went on to the reader
+
+
+def test_with_the_model_off_the_topic_is_not_checked(settings, store):
+    answer = _assistant(settings, store, None).ask(
+        "What did Ani Lestari say about oil prices?", use_llm=False
+    )
+    assert not answer.refused and "Ani Lestari" in answer.citations[0].text
 
 
 def test_a_question_not_about_speech_goes_the_normal_way(settings, store):

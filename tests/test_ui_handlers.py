@@ -323,11 +323,13 @@ def test_the_upload_reports_progress_per_stored_input(tmp_path: Path) -> None:
         lambda value, desc="": seen.append((value, desc)),  # type: ignore[arg-type]
     )
     assert "added 2" in status
-    assert seen == [
-        (0.0, "Loading 2 input(s)…"),
-        ((1, 2), "Stored satu.txt"),
-        ((2, 2), "Stored dua.txt"),
-    ]
+    assert seen[0] == (0.0, "Loading 2 input(s)…")
+    assert [value for value, _ in seen[1:]] == [(1, 2), (2, 2)]
+    # count, rate and time left (ui.uploads.upload_progress), then the input just stored
+    assert seen[1][1].startswith("Stored 1/2 articles, ")
+    assert "/s, about " in seen[1][1] and " left (last: satu.txt)" in seen[1][1]
+    assert seen[2][1].startswith("Stored 2/2 articles, ")
+    assert "done in " in seen[2][1] and seen[2][1].endswith("(last: dua.txt)")
 
 
 def test_an_early_question_waits_for_the_model_load_and_says_so(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ import gradio as gr
 from ingest.sources import SUPPORTED_EXTENSIONS
 from kutip.config import Settings
 from kutip.errors import ConfigError
+from kutip.store import browse
 from ui import quotes as quotes_view
 from ui import render
 from ui.assets import CSS, HEAD
@@ -60,6 +61,32 @@ def example_questions() -> list[str]:
     except ImportError:
         return list(FALLBACK_EXAMPLES)
     return list(EXAMPLE_QUESTIONS) or list(FALLBACK_EXAMPLES)
+
+
+ARTICLE_ROW_CLICK = """
+const open = (row) => trigger('click', {article: row.dataset.article});
+element.addEventListener('click', (e) => {
+  const row = e.target.closest('tr[data-article]');
+  if (row && !e.target.closest('a')) open(row);
+});
+element.addEventListener('keydown', (e) => {
+  const row = e.target.closest('tr[data-article]');
+  if (row && e.key === 'Enter') open(row);
+});
+"""
+"""The article table's script: a click (or Enter) on a row, not on its source link, sends the
+row's article id to :meth:`ui.handlers.Handlers.open_article`. Only the id travels; the rows
+are the server's escaped HTML, so nothing from an article is ever run."""
+
+ARTICLE_TABLE_CSS = """
+tr.kutip-article-row { cursor: pointer; }
+tr.kutip-article-row:hover td, tr.kutip-article-row:focus td {
+  background: var(--background-fill-secondary);
+}
+.kutip-snippet { font-size: 0.85em; color: var(--body-text-color-subdued); }
+mark.kutip-match { background: var(--color-accent-soft); color: inherit; padding: 0; }
+.kutip-page-line { font-size: 0.9rem; margin: 0 0 6px; }
+"""
 
 
 ANSWER_LANGUAGES = [
@@ -191,7 +218,57 @@ def build_app(
                 articles_status = gr.HTML(
                     render.render_status(""), elem_id="kutip-articles-status", js_on_load=None
                 )
-                table = gr.HTML(elem_id="kutip-article-table", js_on_load=None)
+                with gr.Row(equal_height=True):
+                    article_search = gr.Textbox(
+                        label="Search titles, sources and text",
+                        placeholder="e.g. Kirby, pasukan, purnawarta",
+                        elem_id="kutip-article-search",
+                        scale=3,
+                    )
+                    article_lang = gr.Dropdown(
+                        label="Language",
+                        choices=render.LANG_CHOICES,
+                        value="",
+                        allow_custom_value=True,  # any code, "und" for not detected
+                        elem_id="kutip-article-lang",
+                        scale=1,
+                        min_width=140,
+                    )
+                    article_since = gr.Textbox(
+                        label="Published from",
+                        placeholder="YYYY-MM-DD",
+                        elem_id="kutip-article-since",
+                        scale=1,
+                        min_width=130,
+                    )
+                    article_until = gr.Textbox(
+                        label="to",
+                        placeholder="YYYY-MM-DD",
+                        elem_id="kutip-article-until",
+                        scale=1,
+                        min_width=130,
+                    )
+                    article_sort = gr.Dropdown(
+                        label="Sort",
+                        choices=render.SORT_CHOICES,
+                        value="newest",
+                        elem_id="kutip-article-sort",
+                        scale=1,
+                        min_width=170,
+                    )
+                article_query = gr.State(browse.ArticleQuery())
+                table = gr.HTML(
+                    elem_id="kutip-article-table",
+                    js_on_load=ARTICLE_ROW_CLICK,
+                    css_template=ARTICLE_TABLE_CSS,
+                )
+                with gr.Row():
+                    previous_button = gr.Button(
+                        "‹ Previous page", size="sm", scale=0, elem_id="kutip-article-previous"
+                    )
+                    next_button = gr.Button(
+                        "Next page ›", size="sm", scale=0, elem_id="kutip-article-next"
+                    )
                 with gr.Row():
                     article_pick = gr.Dropdown(
                         label="Article", choices=[], elem_id="kutip-article-pick", scale=4
@@ -221,6 +298,7 @@ def build_app(
                     quote_refresh = gr.Button("Refresh", scale=0, elem_id="kutip-quote-refresh")
                 quote_summary = gr.HTML(elem_id="kutip-quote-summary", js_on_load=None)
                 quote_shown = gr.State("")
+                quote_page_no = gr.State(1)
                 with gr.Row():
                     with gr.Column(scale=3):
                         quote_table = gr.Dataframe(
@@ -235,6 +313,16 @@ def build_app(
                             label="Quotes (click a row to open it in its article)",
                             elem_id="kutip-quote-table",
                         )
+                        with gr.Row():
+                            quote_previous = gr.Button(
+                                "‹ Previous page",
+                                size="sm",
+                                scale=0,
+                                elem_id="kutip-quote-previous",
+                            )
+                            quote_next = gr.Button(
+                                "Next page ›", size="sm", scale=0, elem_id="kutip-quote-next"
+                            )
                         quote_timeline = gr.HTML(
                             quotes_view.render_timeline(None, []),
                             elem_id="kutip-quote-timeline",
@@ -335,7 +423,10 @@ def build_app(
         )
 
         # The Quotes tab follows its filters, its own opening, and every change of articles.
+        # A new search or speaker starts at the first page; the page buttons and every change
+        # of articles keep the page (clamped to the last one).
         quote_inputs = [collection, quote_search, quote_speaker, quote_shown]
+        quote_paged = [*quote_inputs, quote_page_no]
         quote_outputs = [
             quote_speaker,
             quote_summary,
@@ -343,18 +434,19 @@ def build_app(
             quote_timeline,
             quote_view,
             quote_shown,
+            quote_page_no,
         ]
         quote_kwargs: dict[str, Any] = {"show_progress": "hidden", "queue": False}
         gr.on(
             [quote_search.submit, quote_speaker.input, quote_refresh.click],
-            handlers.quotes,
+            handlers.quotes_page,
             quote_inputs,
             quote_outputs,
             api_name="quotes",
             **quote_kwargs,
         )
         quote_search.input(
-            handlers.quotes,
+            handlers.quotes_page,
             quote_inputs,
             quote_outputs,
             api_visibility="private",
@@ -362,11 +454,29 @@ def build_app(
             **quote_kwargs,
         )
         quotes_tab.select(
-            handlers.quotes, quote_inputs, quote_outputs, api_visibility="private", **quote_kwargs
+            handlers.quotes_page,
+            quote_paged,
+            quote_outputs,
+            api_visibility="private",
+            **quote_kwargs,
+        )
+        quote_previous.click(
+            handlers.previous_quotes,
+            quote_paged,
+            quote_outputs,
+            api_visibility="private",
+            **quote_kwargs,
+        )
+        quote_next.click(
+            handlers.next_quotes,
+            quote_paged,
+            quote_outputs,
+            api_visibility="private",
+            **quote_kwargs,
         )
         quote_table.select(
             handlers.open_quote,
-            [collection, quote_search, quote_speaker],
+            [collection, quote_search, quote_speaker, quote_page_no],
             [quote_view, quote_shown],
             api_visibility="private",
         ).then(
@@ -378,8 +488,8 @@ def build_app(
         def refresh_quotes_after(event: Any) -> None:
             """Chain the Quotes tab's refresh after an event that changes the articles."""
             event.then(
-                handlers.quotes,
-                quote_inputs,
+                handlers.quotes_page,
+                quote_paged,
                 quote_outputs,
                 api_visibility="private",
                 **quote_kwargs,
@@ -403,14 +513,17 @@ def build_app(
             **ingest_kwargs,
         )
         list_event = refresh_button.click(
-            handlers.list_articles, [collection], article_outputs, api_name="list_articles"
+            handlers.list_articles,
+            [collection, article_query],
+            article_outputs,
+            api_name="list_articles",
         )
         article_pick.input(
             handlers.show_article, [article_pick, collection], [viewer], api_name="show_article"
         )
         delete_event = delete_button.click(
             handlers.delete_article,
-            [article_pick, collection],
+            [article_pick, collection, article_query],
             [articles_status, *article_outputs],
             api_name="delete_article",
         )
@@ -426,6 +539,70 @@ def build_app(
         changed = [add_event, sample_event, list_event, delete_event, collection_event, load_event]
         for event in changed:
             refresh_quotes_after(event)
+
+        # The article list: a search, filter or order starts at its first page (as the user
+        # types, too); the page buttons move from the page shown; a row click opens it.
+        filters = [article_search, article_lang, article_since, article_until, article_sort]
+        browse_outputs = [table, article_pick, article_query]
+        browse_kwargs: dict[str, Any] = {"show_progress": "hidden", "queue": False}
+        gr.on(
+            [
+                article_search.submit,
+                article_lang.input,
+                article_sort.input,
+                article_since.submit,
+                article_since.blur,
+                article_until.submit,
+                article_until.blur,
+            ],
+            handlers.browse_articles,
+            [collection, *filters, article_pick],
+            browse_outputs,
+            api_name="browse_articles",
+            # A change while one is in flight runs after it (a date box's blur, then Enter
+            # or another filter): the last state of the filters is what the list shows.
+            trigger_mode="always_last",
+            **browse_kwargs,
+        )
+        article_search.input(
+            handlers.browse_articles,
+            [collection, *filters, article_pick],
+            browse_outputs,
+            api_visibility="private",
+            trigger_mode="always_last",
+            **browse_kwargs,
+        )
+        for button, move in (
+            (previous_button, handlers.previous_page),
+            (next_button, handlers.next_page),
+        ):
+            button.click(
+                move,
+                [collection, article_pick, article_query],
+                browse_outputs,
+                api_visibility="private",
+                **browse_kwargs,
+            )
+        table.click(
+            handlers.open_article,
+            [collection, article_query],
+            [viewer, article_pick],
+            api_visibility="private",
+        ).then(
+            None,
+            js="() => document.querySelector('#kutip-viewer')"
+            "?.scrollIntoView({behavior: 'smooth', block: 'start'})",
+        )
+        # Adding articles or switching collections shows the whole list again, newest first
+        # (with the added article selected): the filters are cleared to say so.
+        for event in (add_event, sample_event, collection_event):
+            event.then(
+                handlers.clear_filters,
+                None,
+                [*filters, article_query],
+                api_visibility="private",
+                **browse_kwargs,
+            )
     app.kutip_settings = settings  # type: ignore[attr-defined]  # read by serve()
     return app
 

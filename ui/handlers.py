@@ -9,8 +9,8 @@ output: one person's bad upload or failed question never breaks another's page.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +19,15 @@ import gradio as gr
 from kutip.config import Settings
 from kutip.errors import KutipError
 from kutip.schema import Article, Quote, Sentence
+from kutip.store import browse
+from kutip.store.summary import StoreSummary, summarize
 from qa.types import AnswerEvent, EvidenceEvent, ReadingEvent, TokenEvent
 from ui import quotes as quotes_view
 from ui import render
 from ui.downloads import default_export_dir, write_conversation
 from ui.loading import ModelLoading
 from ui.state import Services, Session, StoreLike, Turn, Workspace
-from ui.uploads import session_folder, split_urls, stage_uploads
+from ui.uploads import session_folder, split_urls, stage_uploads, upload_progress
 
 log = logging.getLogger("kutip.ui")
 
@@ -72,6 +74,69 @@ def _fetch_quotes(store: StoreLike) -> list[Quote]:
     quotes (an older library, a test fake) has none, rather than a broken tab."""
     read = getattr(store, "quotes", None)
     return list(read()) if callable(read) else []
+
+
+def _article_page(store: StoreLike, query: browse.ArticleQuery) -> browse.ArticlePage:
+    """One page of the article list: the store's own paged query (SQL, whatever its size),
+    or the same rules over ``list_articles()`` for a store without one (the tests' fakes)."""
+    read = getattr(store, "article_page", None)
+    if callable(read):
+        return read(query)  # type: ignore[no-any-return]
+    return browse.page_of(store.list_articles(), query)
+
+
+def _article_summary(store: StoreLike) -> StoreSummary:
+    """The collection's summary line: aggregate queries where the store has them."""
+    read = getattr(store, "article_summary", None)
+    if callable(read):
+        return read()  # type: ignore[no-any-return]
+    return summarize(store.list_articles())
+
+
+def _quote_page(
+    store: StoreLike, search: str, speaker: str, page: int, per_page: int = browse.PER_PAGE
+) -> browse.QuotePage:
+    """One page of the Quotes tab: the store's paged query, or the same over ``quotes()``."""
+    read = getattr(store, "quote_page", None)
+    if callable(read):
+        return read(search, speaker, page, per_page)  # type: ignore[no-any-return]
+    found = _fetch_quotes(store)
+    kept = quotes_view.filter_quotes(found, search, speaker)
+    return browse.quote_page_of(found, kept, page, per_page)
+
+
+def _resolved_quotes(
+    store: StoreLike, search: str | None, speaker: str | None, page: int
+) -> tuple[str, browse.QuotePage]:
+    """``(speaker group, page)``: a name typed or sent through the API means its group (one
+    more query only when it is not a group name already), a speaker whose articles were all
+    deleted means no filter."""
+    asked = (speaker or "").strip()
+    result = _quote_page(store, search or "", asked, page)
+    every = quotes_view.choices_of(result.speakers, result.quotes, limit=None)
+    group = quotes_view.resolve_speaker(asked, every)
+    if group != asked:
+        result = _quote_page(store, search or "", group, page)
+    return group, result
+
+
+def parse_day(value: str | None, label: str) -> date | None:
+    """A typed date filter ("2024-01-31"; a longer ISO stamp is cut to its day); "" is none.
+    Raises ValueError with a line a user can act on."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{label} “{text}” is not a date (YYYY-MM-DD): not applied") from None
+
+
+def _quote_article_exists(store: StoreLike, key: str) -> bool:
+    """Whether the quote ``article id:sentence`` is still stored: its article is (an article's
+    quotes change only with its text, and a new text is a new article id)."""
+    article_id = key.rpartition(":")[0]
+    return bool(article_id) and store.get_article(article_id) is not None
 
 
 def _panel(session: Session) -> str:
@@ -277,28 +342,139 @@ class Handlers:
         return gr.HTML(value=line, visible=True), gr.skip()
 
     # -- articles --------------------------------------------------------------------------
-    def _article_outputs(
-        self, services: Services, select: str | None = None
-    ) -> tuple[str, Any, str]:
-        """``(table, dropdown, viewer)`` for the collection, keeping ``select`` if it exists."""
-        articles = list(services.store.list_articles())
-        choices = [render.article_choice(a) for a in articles]
-        ids = [a.id for a in articles]
-        value = select if select in ids else None
-        viewer = _article_view(services, value)
-        return (
-            render.render_article_table(articles),
-            gr.Dropdown(choices=choices, value=value),
-            viewer,
-        )
+    def _page_outputs(
+        self, services: Services, page: browse.ArticlePage, select: str | None, note: str = ""
+    ) -> tuple[str, Any, str | None]:
+        """``(table, dropdown, selected id)`` for one page: the dropdown lists the page's
+        articles, plus the selected one when it is elsewhere (a just-added article, say), so
+        what is selected can always be deleted."""
+        choices = [render.article_choice(r) for r in page.rows]
+        value = None
+        if select and any(v == select for _, v in choices):
+            value = select
+        elif select:
+            article = services.store.get_article(select)
+            if article is not None:
+                choices.append(render.article_choice(article))
+                value = select
+        table = note + render.render_article_page(page, _article_summary(services.store))
+        return table, gr.Dropdown(choices=choices, value=value), value
 
-    def list_articles(self, collection: str) -> tuple[str, Any, str]:
-        """Refresh the article list (page load, collection switch, the refresh button)."""
+    def _article_outputs(
+        self,
+        services: Services,
+        select: str | None = None,
+        query: browse.ArticleQuery | None = None,
+    ) -> tuple[str, Any, str]:
+        """``(table, dropdown, viewer)`` for the collection, keeping ``select`` if it exists.
+
+        One page of the list (``query``, default the newest articles) and aggregate counts:
+        a 10k-article collection opens as fast as a small one."""
+        page = _article_page(services.store, query or browse.ArticleQuery())
+        table, pick, value = self._page_outputs(services, page, select)
+        return table, pick, _article_view(services, value)
+
+    def list_articles(
+        self, collection: str, query: browse.ArticleQuery | None = None
+    ) -> tuple[str, Any, str]:
+        """Refresh the article list (page load, collection switch, the refresh button), on
+        the session's current search, filters and page."""
         try:
-            return self._article_outputs(self.workspace.services(collection))
+            return self._article_outputs(self.workspace.services(collection), query=query)
         except Exception as error:
             log.exception("listing articles failed")
             return _failed(_friendly(error), 2)
+
+    def browse_articles(
+        self,
+        collection: str,
+        search: str,
+        lang: str | None,
+        since: str | None,
+        until: str | None,
+        sort: str | None,
+        selected: str | None = None,
+    ) -> tuple[Any, Any, Any]:
+        """The article list for a new search, filter or order, from its first page:
+        ``(table, dropdown, query)``; the query is kept per session for the page buttons.
+        A date that does not parse is left out and said so above the table."""
+        notes: list[str] = []
+        days: list[date | None] = []
+        for value, label in ((since, "From"), (until, "To")):
+            try:
+                days.append(parse_day(value, label))
+            except ValueError as error:
+                days.append(None)
+                notes.append(render.render_status(str(error), "error"))
+        query = browse.ArticleQuery(
+            text=(search or "").strip(),
+            lang=(lang or "").strip(),
+            since=days[0],
+            until=days[1],
+            sort=sort if sort in browse.SORTS else "newest",
+        )
+        return self._browse(collection, query, selected, "".join(notes))
+
+    def previous_page(
+        self, collection: str, selected: str | None, query: browse.ArticleQuery | None
+    ) -> tuple[Any, Any, Any]:
+        return self._move(collection, selected, query, -1)
+
+    def next_page(
+        self, collection: str, selected: str | None, query: browse.ArticleQuery | None
+    ) -> tuple[Any, Any, Any]:
+        return self._move(collection, selected, query, +1)
+
+    def _move(
+        self,
+        collection: str,
+        selected: str | None,
+        query: browse.ArticleQuery | None,
+        step: int,
+    ) -> tuple[Any, Any, Any]:
+        """One page on or back from the page shown now (clamped first: a delete elsewhere
+        may have shortened the list since)."""
+        query = query or browse.ArticleQuery()
+        try:
+            services = self.workspace.services(collection)
+            shown = _article_page(services.store, query).query
+            return self._browse(collection, shown.at(shown.page + step), selected)
+        except Exception as error:
+            log.exception("paging articles failed")
+            return render.render_status(_friendly(error), "error"), gr.skip(), gr.skip()
+
+    def _browse(
+        self, collection: str, query: browse.ArticleQuery, selected: str | None, note: str = ""
+    ) -> tuple[Any, Any, Any]:
+        try:
+            services = self.workspace.services(collection)
+            page = _article_page(services.store, query)
+            table, pick, _ = self._page_outputs(services, page, selected, note)
+            return table, pick, page.query
+        except Exception as error:
+            log.exception("browsing articles failed")
+            return render.render_status(_friendly(error), "error"), gr.skip(), gr.skip()
+
+    def clear_filters(self) -> tuple[str, str, str, str, str, browse.ArticleQuery]:
+        """The filter boxes emptied and the session's query reset (what the list shows after
+        articles were added, or another collection chosen: all of it, newest first)."""
+        return "", "", "", "", "newest", browse.ArticleQuery()
+
+    def open_article(
+        self, collection: str, query: browse.ArticleQuery | None, event: gr.EventData
+    ) -> tuple[str, Any]:
+        """A row of the article table clicked: the article in the viewer, and selected in
+        the dropdown (so Delete acts on what is shown)."""
+        data = getattr(event, "_data", None)
+        article_id = str(data.get("article") or "") if isinstance(data, dict) else ""
+        try:
+            services = self.workspace.services(collection)
+            page = _article_page(services.store, query or browse.ArticleQuery())
+            _, pick, value = self._page_outputs(services, page, article_id or None)
+            return _article_view(services, value), pick
+        except Exception as error:
+            log.exception("opening an article failed")
+            return render.render_status(_friendly(error), "error"), gr.skip()
 
     def choose_collection(self, collection: str) -> tuple[Any, str, Any, str, str]:
         """Switch (or create) the collection this session asks and manages."""
@@ -378,9 +554,7 @@ class Handlers:
                 return _failed(message, 5)
             progress(0.0, desc=f"Loading {len(inputs)} input(s)…")
 
-            def report_progress(done: int, total: int, label: str) -> None:
-                progress((done, max(total, 1)), desc=f"Stored {os.path.basename(label) or label}")
-
+            report_progress = upload_progress(progress)
             report = self.workspace.ingestor(collection).ingest(inputs, progress=report_progress)
             failed = [str(e) for e in report.failed]
             lines = [f"{services.collection}: {report.summary()}", *problems, *failed]
@@ -393,7 +567,12 @@ class Handlers:
             log.exception("ingest failed")
             return _failed(f"Adding articles failed: {_friendly(error)}", 5)
 
-    def delete_article(self, article_id: str | None, collection: str) -> tuple[Any, ...]:
+    def delete_article(
+        self,
+        article_id: str | None,
+        collection: str,
+        query: browse.ArticleQuery | None = None,
+    ) -> tuple[Any, ...]:
         if not article_id:
             return _failed("Choose an article to delete.", 3)
         try:
@@ -402,7 +581,7 @@ class Handlers:
             deleted = services.store.delete_article(article_id)
             title = article.title if article else article_id
             message = f"Deleted “{title}”." if deleted else f"{article_id} was already gone."
-            table, pick, viewer = self._article_outputs(services)
+            table, pick, viewer = self._article_outputs(services, query=query)
             return render.render_status(message, "ok"), table, pick, viewer
         except Exception as error:
             log.exception("delete failed")
@@ -412,46 +591,82 @@ class Handlers:
     def quotes(
         self, collection: str, search: str, speaker: str | None, shown: str = ""
     ) -> tuple[Any, ...]:
-        """The Quotes tab: ``(speaker dropdown, summary, table, timeline, viewer, shown)``.
+        """The Quotes tab from its first page: ``(speaker dropdown, summary, table, timeline,
+        viewer, shown)`` (:meth:`quotes_page` without the page number)."""
+        return self.quotes_page(collection, search, speaker, shown)[:6]
+
+    def quotes_page(
+        self, collection: str, search: str, speaker: str | None, shown: str = "", page: int = 1
+    ) -> tuple[Any, ...]:
+        """The Quotes tab: ``(speaker dropdown, summary, table, timeline, viewer, shown,
+        page)``, one page of the quotes (date order) that the search and speaker keep.
 
         Runs on every search or speaker change, when the tab is opened and after articles are
-        added or deleted, so the speaker choices and their counts always match the table. The
-        viewer is left alone unless the quote it shows (``shown``) is gone with its article.
+        added or deleted, so the speaker choices and their counts always match the table. It
+        reads one page and the speakers' counts, never every quote. The viewer is left alone
+        unless the quote it shows (``shown``) is gone with its article.
         """
         try:
             services = self.workspace.services(collection)
-            found = _fetch_quotes(services.store)
-            choices = quotes_view.speaker_choices(found)
-            # A name typed or sent through the API means its group; a speaker whose
-            # articles were all deleted means no filter.
-            speaker = quotes_view.resolve_speaker(speaker, choices)
-            rows = quotes_view.filter_quotes(found, search, speaker)
-            articles = len({q.article_id for q in found})
-            kept = bool(shown) and any(quotes_view.quote_key(q) == shown for q in found)
+            group, result = _resolved_quotes(services.store, search, speaker, int(page or 1))
+            choices = quotes_view.choices_of(result.speakers, result.quotes, keep=group)
+            timeline = ""
+            if group and result.pages > 1:
+                line = _quote_page(services.store, search or "", group, 1, browse.TIMELINE_MAX)
+                timeline = quotes_view.render_timeline(group, line.rows, line.total)
+            else:
+                timeline = quotes_view.render_timeline(group, result.rows)
+            kept = bool(shown) and _quote_article_exists(services.store, shown)
+            summary = quotes_view.render_summary(
+                result.total,
+                result.quotes,
+                result.articles,
+                result.page,
+                result.pages,
+                result.offset + 1,
+                result.offset + len(result.rows),
+            )
             return (
-                gr.Dropdown(choices=choices, value=speaker),
-                quotes_view.render_summary(len(rows), len(found), articles),
-                gr.Dataframe(value=quotes_view.table_rows(rows), headers=quotes_view.HEADERS),
-                quotes_view.render_timeline(speaker, rows),
+                gr.Dropdown(choices=choices, value=group),
+                summary,
+                gr.Dataframe(
+                    value=quotes_view.table_rows(result.rows), headers=quotes_view.HEADERS
+                ),
+                timeline,
                 gr.skip() if kept else quotes_view.EMPTY_VIEW,
                 shown if kept else "",
+                result.page,
             )
         except Exception as error:
             log.exception("listing quotes failed")
             status = render.render_status(f"Listing quotes failed: {_friendly(error)}", "error")
-            return gr.skip(), status, gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), status, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+
+    def previous_quotes(
+        self, collection: str, search: str, speaker: str | None, shown: str, page: int
+    ) -> tuple[Any, ...]:
+        return self.quotes_page(collection, search, speaker, shown, max(1, int(page or 1) - 1))
+
+    def next_quotes(
+        self, collection: str, search: str, speaker: str | None, shown: str, page: int
+    ) -> tuple[Any, ...]:
+        return self.quotes_page(collection, search, speaker, shown, int(page or 1) + 1)
 
     def open_quote(
-        self, collection: str, search: str, speaker: str | None, event: gr.SelectData
+        self,
+        collection: str,
+        search: str,
+        speaker: str | None,
+        event: gr.SelectData,
+        page: int = 1,
     ) -> tuple[str, Any]:
         """A clicked table row: its article, the quoted sentence marked as citations mark it
-        (``(viewer, shown)``). The table is recomputed from the same filters rather than kept
+        (``(viewer, shown)``). The page is recomputed from the same filters rather than kept
         per session, so what was clicked is what the filters show now."""
         try:
             services = self.workspace.services(collection)
-            found = _fetch_quotes(services.store)
-            speaker = quotes_view.resolve_speaker(speaker, quotes_view.speaker_choices(found))
-            rows = quotes_view.filter_quotes(found, search, speaker)
+            _, result = _resolved_quotes(services.store, search, speaker, int(page or 1))
+            rows = result.rows
             quote = quotes_view.find_row(rows, event.index, getattr(event, "row_value", None))
             if quote is None:
                 return quotes_view.EMPTY_VIEW, ""

@@ -76,8 +76,28 @@ def speaker_choices(quotes: Sequence[Quote]) -> list[tuple[str, str]]:
     """
     counts = Counter(name for q in quotes if (name := speaker_name(q)))
     groups = sorted(counts, key=lambda name: (-counts[name], name.casefold()))
-    return [(f"All speakers ({len(quotes)})", ALL_SPEAKERS)] + [
-        (f"{name} ({counts[name]})", name) for name in groups
+    return choices_of([(name, counts[name]) for name in groups], len(quotes), limit=None)
+
+
+SPEAKER_CHOICES_MAX = 300
+"""Speaker groups the dropdown lists at most (the most quoted): an archive quotes thousands of
+people, and the whole list would travel to the browser on every search. Any other name can be
+typed; :func:`resolve_speaker` finds its group."""
+
+
+def choices_of(
+    speakers: Sequence[tuple[str, int]],
+    total: int,
+    keep: str = "",
+    limit: int | None = SPEAKER_CHOICES_MAX,
+) -> list[tuple[str, str]]:
+    """The dropdown's ``(label, value)`` pairs from ``(group, quotes)`` counts, most quoted
+    first, at most ``limit`` of them plus ``keep`` (the chosen group, so it stays shown)."""
+    shown = list(speakers if limit is None else speakers[:limit])
+    if keep and all(name != keep for name, _ in shown):
+        shown += [(name, n) for name, n in speakers if name == keep]
+    return [(f"All speakers ({total})", ALL_SPEAKERS)] + [
+        (f"{name} ({n})", name) for name, n in shown
     ]
 
 
@@ -217,8 +237,17 @@ def render_quote_view(
     )
 
 
-def render_summary(shown: int, total: int, articles: int) -> str:
-    """One line over the table: how many quotes there are and how many the filters keep."""
+def render_summary(
+    shown: int,
+    total: int,
+    articles: int,
+    page: int = 1,
+    pages: int = 1,
+    first: int = 0,
+    last: int = 0,
+) -> str:
+    """One line over the table: how many quotes there are and how many the filters keep, and
+    which of them this page shows when there is more than one page."""
     if total == 0:
         return (
             '<div class="kutip-summary">No quotes yet: add articles with reported speech '
@@ -228,14 +257,17 @@ def render_summary(shown: int, total: int, articles: int) -> str:
     line = f"{total:,} quote{'' if total == 1 else 's'} in {where}"
     if shown != total:
         line = f"{shown:,} of {line}"
+    if pages > 1:
+        line += f" · showing {first:,}–{last:,}, page {page} of {pages}"
     return f'<div class="kutip-summary">{render.esc(line)}</div>'
 
 
-def render_timeline(speaker: str | None, quotes: Sequence[Quote]) -> str:
+def render_timeline(speaker: str | None, quotes: Sequence[Quote], total: int | None = None) -> str:
     """The chosen speaker's quotes in date order, one dated line each with its article.
 
-    ``quotes`` are the ones the table shows (the search narrows the timeline too); without a
-    chosen speaker the timeline says how to get one.
+    ``quotes`` are the ones the table shows (the search narrows the timeline too), the first
+    of ``total`` when there are more than a timeline holds; without a chosen speaker the
+    timeline says how to get one.
     """
     if not speaker:
         return (
@@ -261,8 +293,15 @@ def render_timeline(speaker: str | None, quotes: Sequence[Quote]) -> str:
             f'<span class="kutip-cue">({render.esc(q.cue)})</span>'
             f'<div class="kutip-meta">{render.esc(q.title)}</div></div></li>'
         )
+    more = ""
+    if total is not None and total > len(items):
+        more = (
+            f'<p class="kutip-note">The first {len(items):,} of {total:,}; the table pages '
+            "through all of them.</p>"
+        )
+    count = total if total is not None and total > len(items) else len(items)
     return (
         f'<div class="kutip-timeline"><h4>{render.esc(speaker)} over time '
-        f'<span class="kutip-q">({len(items)} quote{"" if len(items) == 1 else "s"})</span>'
-        f"</h4><ol>{''.join(items)}</ol></div>"
+        f'<span class="kutip-q">({count:,} quote{"" if count == 1 else "s"})</span>'
+        f"</h4><ol>{''.join(items)}</ol>{more}</div>"
     )

@@ -24,6 +24,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from kutip.schema import Article, Sentence
+from kutip.store.browse import MARK_OFF, MARK_ON, ArticlePage, ArticleQuery, ArticleRow, page_of
 from kutip.store.summary import StoreSummary, summarize
 from qa.export import answer_markdown
 from qa.types import Citation, Evidence
@@ -473,31 +474,110 @@ def render_summary(summary: StoreSummary) -> str:
     return f'<div class="kutip-summary">{esc(" · ".join(bits))}</div>'
 
 
-def render_article_table(articles: Sequence[Article]) -> str:
-    """The article list as an escaped HTML table (titles come from the articles themselves),
-    under a one-line summary of the collection."""
-    if not articles:
-        return (
-            '<div class="kutip-articles kutip-empty">No articles in this collection yet: '
-            "upload files or paste URLs above.</div>"
-        )
+SORT_CHOICES = [
+    ("Newest first", "newest"),
+    ("Oldest first", "oldest"),
+    ("Title A–Z", "title"),
+    ("Most sentences", "sentences"),
+    ("Best match (when searching)", "relevance"),
+]
+"""The Articles tab's orders, ``(label, value)`` (values: :data:`kutip.store.browse.SORTS`)."""
+
+LANG_CHOICES = [("All languages", ""), ("Indonesian", "id"), ("English", "en")]
+"""The language filter; others (and "und", not detected) can be typed as codes."""
+
+EMPTY_COLLECTION = (
+    '<div class="kutip-articles kutip-empty">No articles in this collection yet: '
+    "upload files or paste URLs above.</div>"
+)
+
+
+def render_snippet(snippet: str) -> str:
+    """A search hit's excerpt, escaped, its matched words marked (the index puts them between
+    :data:`kutip.store.browse.MARK_ON` and ``MARK_OFF``, which escaped text cannot hold)."""
+    body = esc(snippet)
+    if body.count(MARK_ON) != body.count(MARK_OFF):
+        return body.replace(MARK_ON, "").replace(MARK_OFF, "")
+    return body.replace(MARK_ON, '<mark class="kutip-match">').replace(MARK_OFF, "</mark>")
+
+
+def _filters_text(query: ArticleQuery) -> str:
+    bits: list[str] = []
+    if query.text.strip():
+        bits.append(f"“{query.text.strip()}”")
+    if query.lang:
+        bits.append(LANGUAGE_NAMES.get(query.lang, query.lang))
+    if query.since or query.until:
+        since = query.since.isoformat()[:10] if query.since else "…"
+        until = query.until.isoformat()[:10] if query.until else "…"
+        bits.append(f"published {since} to {until}")
+    return ", ".join(bits)
+
+
+def render_page_line(page: ArticlePage) -> str:
+    """The line over the rows: "Showing 51–100 of 1,234 articles matching “pasukan” · page 2
+    of 25" (and the order, when not newest first)."""
+    filters = _filters_text(page.query)
+    if not page.rows:
+        line = f"No article matches {filters}." if filters else "No articles."
+        return f'<div class="kutip-page-line kutip-empty">{esc(line)}</div>'
+    what = f"{page.total:,} article{'' if page.total == 1 else 's'}"
+    if filters:
+        what += f" matching {filters}"
+    order = ORDER_NOTES.get(page.query.sort, "")
+    line = f"Showing {page.first:,}–{page.last:,} of {what}{' · ' + order if order else ''}"
+    line += f" · page {page.query.page} of {page.pages}"
+    return f'<div class="kutip-page-line">{esc(line)}</div>'
+
+
+ORDER_NOTES = {
+    "oldest": "oldest first",
+    "title": "titles A–Z",
+    "sentences": "most sentences first",
+    "relevance": "best match first",
+}
+"""How the page line names an order other than the default (newest first): a reader sees
+which order the rows are in, and a test can wait for it."""
+
+
+def render_article_page(page: ArticlePage, summary: StoreSummary) -> str:
+    """One page of the article list as an escaped HTML table (titles come from the articles
+    themselves) under the collection's summary line and a line saying which rows of how many
+    matches it shows. Each row carries its article id: a click opens the article (the page
+    script of the table, :mod:`ui.app`)."""
+    if summary.articles == 0 and page.total == 0:
+        return EMPTY_COLLECTION
     rows = "".join(
-        "<tr>"
-        f'<td class="kutip-title">{esc(a.title)}</td>'
+        f'<tr class="kutip-article-row" data-article="{esc(a.id)}" tabindex="0" '
+        'title="Open this article">'
+        f'<td><span class="kutip-title">{esc(a.title)}</span>'
+        + (f'<div class="kutip-snippet">{render_snippet(a.snippet)}</div>' if a.snippet else "")
+        + "</td>"
         f"<td>{_meta_line(a.title, a.source, a.url, None) or '—'}</td>"
         f"<td>{esc(fmt_date(a.published)) or '—'}</td>"
         f"<td>{esc(a.lang or '')}</td>"
-        f"<td>{a.n_sentences}</td>"
+        f"<td>{a.n_sentences:,}</td>"
         f"<td><code>{esc(a.id[:10])}</code></td>"
         "</tr>"
-        for a in articles
+        for a in page.rows
     )
-    return (
-        f'<div class="kutip-articles">{render_summary(summarize(articles))}'
+    table = (
         "<table><thead><tr><th>Title</th><th>Source</th>"
         "<th>Date</th><th>Lang</th><th>Sentences</th><th>Id</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        f"<tbody>{rows}</tbody></table>"
+        if page.rows
+        else ""
     )
+    head = render_summary(summary) + render_page_line(page)
+    return f'<div class="kutip-articles">{head}{table}</div>'
+
+
+def render_article_table(articles: Sequence[Article]) -> str:
+    """Every article of ``articles`` on one page (a small collection; a large one is paged
+    through :func:`render_article_page`), under the summary line."""
+    items = list(articles)
+    page = page_of(items, ArticleQuery(per_page=max(1, len(items))))
+    return render_article_page(page, summarize(items))
 
 
 def render_article_view(article: Article | None, flagged: Sequence[Sentence] = ()) -> str:
@@ -522,7 +602,7 @@ def render_article_view(article: Article | None, flagged: Sequence[Sentence] = (
     )
 
 
-def article_choice(article: Article) -> tuple[str, str]:
+def article_choice(article: Article | ArticleRow) -> tuple[str, str]:
     """``(label, value)`` for a dropdown: Gradio shows labels as text, so no escaping here."""
     date = fmt_date(article.published)
     label = f"{article.title[:90]}{' (' + date + ')' if date else ''} · {article.id[:8]}"

@@ -17,9 +17,13 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+from ingest.progress import Meter
 
 _MAX_NAME = 120
 _UNSAFE = re.compile(r"[^\w.\- ()\[\]]+", re.UNICODE)
@@ -120,3 +124,18 @@ def split_urls(text: str | None) -> tuple[list[str], list[str]]:
         else:
             problems.append(f"{token[:80]}: not an http(s) URL (upload files with the file box)")
     return urls, problems
+
+
+def upload_progress(progress: Callable[..., Any]) -> Callable[[int, int, str], None]:
+    """The ingestor's ``(done, total, label)`` reports as Gradio progress with rate and time
+    left: an upload of hundreds of articles runs for minutes, and "37/500" alone does not say
+    whether that means coffee or lunch."""
+    meter = Meter()
+
+    def report(done: int, total: int, label: str) -> None:
+        total = max(total, 1)
+        text = meter.update(done, total).describe()
+        name = os.path.basename(label) or label
+        progress((done, total), desc=f"Stored {text} (last: {name[-40:]})")
+
+    return report

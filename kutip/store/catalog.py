@@ -9,11 +9,12 @@ next writer what to clean up.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from kutip.schema import Article, Chunk, Sentence
@@ -46,7 +47,64 @@ CREATE TABLE IF NOT EXISTS quotes (
     PRIMARY KEY (article_id, idx)
 );
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
+CREATE INDEX IF NOT EXISTS articles_live ON articles(id, state, published, ingested_at);
+CREATE INDEX IF NOT EXISTS articles_newest
+    ON articles(state, published IS NULL, published DESC, ingested_at DESC, id);
+CREATE INDEX IF NOT EXISTS articles_oldest
+    ON articles(state, published IS NULL, published, ingested_at, id);
+CREATE INDEX IF NOT EXISTS articles_title ON articles(state, title COLLATE NOCASE, id);
+CREATE INDEX IF NOT EXISTS articles_sentences ON articles(state, n_sentences DESC, id);
+CREATE INDEX IF NOT EXISTS articles_stats ON articles(state, lang, published, n_sentences);
 """
+"""The indexes after ``quotes_speaker`` serve the Articles and Quotes tabs, one per order a page
+can be asked in (so a page is read off an index, never sorted) plus two covering ones: an
+article row holds its text before ``state`` and the dates, so any query that had to read the
+row for them would read every article's text (most of what the summary line and a quote
+page cost before these indexes: ``python -m eval.browse_bench`` times both)."""
+
+_FTS_VERSION = "1"
+"""Bumped when the full-text table's definition changes: the next open rebuilds it."""
+
+_FTS_SCHEMA = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+        title, source, url, text, content='articles', content_rowid='rowid',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3'
+    )""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts(rowid, title, source, url, text)
+        VALUES (new.rowid, new.title, new.source, new.url, new.text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, source, url, text)
+        VALUES ('delete', old.rowid, old.title, old.source, old.url, old.text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS articles_fts_update
+    AFTER UPDATE OF title, source, url, text ON articles BEGIN
+        INSERT INTO articles_fts(articles_fts, rowid, title, source, url, text)
+        VALUES ('delete', old.rowid, old.title, old.source, old.url, old.text);
+        INSERT INTO articles_fts(rowid, title, source, url, text)
+        VALUES (new.rowid, new.title, new.source, new.url, new.text);
+    END""",
+)
+"""Full-text search over the articles' title, source, URL and text (the Articles tab).
+
+External content (the text is not stored twice) kept in step by triggers, so every write or
+delete of an article row updates the index in the same transaction, whichever code path (or
+process) writes it. It is keyed by the articles' implicit rowid, which SQLite keeps stable
+except through ``VACUUM``; kutip never vacuums the catalog, and whoever does must rebuild the
+index (``INSERT INTO articles_fts(articles_fts) VALUES('rebuild')``, or delete the
+``fts_version`` meta row and reopen)."""
+
+ARTICLE_SORTS = {
+    "newest": "a.published IS NULL, a.published DESC, a.ingested_at DESC, a.id",
+    "oldest": "a.published IS NULL, a.published, a.ingested_at, a.id",
+    "title": "a.title COLLATE NOCASE, a.id",
+    "sentences": "a.n_sentences DESC, a.id",
+}
+"""The orders :meth:`Catalog.article_page` offers (undated articles last in both date orders);
+``relevance`` (best full-text match first) is added when a search is given."""
+
+_ROW_COLUMNS = "a.id, a.title, a.source, a.url, a.published, a.lang, a.ingested_at, a.n_sentences"
 
 _COLUMNS = "id, key, title, text, source, url, published, lang, ingested_at, n_sentences, n_chunks"
 
@@ -84,6 +142,7 @@ class Catalog:
         self._db.executescript(_SCHEMA)
         self._add_flags()
         self._backfill_quotes()
+        self.fts = self._add_fts()
 
     def _add_flags(self) -> None:
         """Catalogs written before sentences were flagged get the column, and their sentences
@@ -113,6 +172,28 @@ class Catalog:
                 ).fetchall()
                 self._write_quotes(db, aid, text, spans)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('quotes_rules', ?)", (RULES_VERSION,))
+
+    def _add_fts(self) -> bool:
+        """Create the articles' full-text index (and fill it once from the rows already
+        there); False when this Python's SQLite has no FTS5, and searches fall back to LIKE.
+        A catalog already set up is only read: no write lock is taken on every open."""
+        if self.get_meta("fts_version") == _FTS_VERSION:
+            return True
+        try:
+            with self._tx() as db:
+                for statement in _FTS_SCHEMA:
+                    db.execute(statement)
+                row = db.execute("SELECT value FROM meta WHERE key='fts_version'").fetchone()
+                if (row[0] if row else None) != _FTS_VERSION:
+                    db.execute("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")
+                    db.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('fts_version', ?)", (_FTS_VERSION,)
+                    )
+        except sqlite3.OperationalError as error:
+            if "fts5" not in str(error):
+                raise
+            return False
+        return True
 
     @staticmethod
     def _write_quotes(
@@ -356,3 +437,184 @@ class Catalog:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    # -- browsing: the Articles and Quotes tabs, a page at a time -------------------------------
+    def article_page(
+        self,
+        query: str = "",
+        lang: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        sort: str = "newest",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[tuple], int]:  # type: ignore[type-arg]
+        """One page of the ready articles and how many match in all: ``(rows, total)``.
+
+        Rows are ``(id, title, source, url, published, lang, ingested_at, n_sentences,
+        snippet)`` (no article text: a page of a 10k-article store must not read 10k texts).
+        ``query`` words must all occur, each as the start of a word of the title, source, URL
+        or text (full-text index; ``snippet`` shows where, the hits between ``\\x02`` and
+        ``\\x03``); ``lang`` "und" means not detected; ``since``/``until`` are inclusive
+        published dates (undated articles drop out); ``sort`` is a key of
+        :data:`ARTICLE_SORTS` or ``relevance``.
+        """
+        words = search_words(query)
+        where, params = ["a.state='ready'"], []  # type: ignore[var-annotated]
+        source, source_params = "articles a", []
+        ranked = sort == "relevance" and bool(words) and self.fts
+        if ranked:
+            # The matches first, each with its score, then their rows: joined the other way
+            # round, SQLite walks every article and probes the index once per row.
+            source = (
+                "(SELECT rowid AS hit, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score "
+                "FROM articles_fts WHERE articles_fts MATCH ?) f JOIN articles a ON a.rowid = f.hit"
+            )
+            source_params.append(fts_match(words))
+        if words and self.fts:
+            where.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(fts_match(words))
+        for word in words if not self.fts else []:
+            where.append("(a.title LIKE ? OR a.source LIKE ? OR a.url LIKE ? OR a.text LIKE ?)")
+            params.extend([f"%{word}%"] * 4)
+        if lang == "und":
+            where.append("(a.lang IS NULL OR a.lang = 'und')")
+        elif lang:
+            where.append("a.lang = ?")
+            params.append(lang)
+        if since is not None:
+            where.append("a.published >= ?")
+            params.append(since.isoformat()[:10])
+        if until is not None:
+            # Stored dates are ISO strings: everything of ``until`` sorts before the next day.
+            where.append("a.published < ?")
+            params.append((date.fromisoformat(until.isoformat()[:10]) + timedelta(1)).isoformat())
+        order = "f.score, a.id" if ranked else ARTICLE_SORTS.get(sort, ARTICLE_SORTS["newest"])
+        condition = " AND ".join(where)
+        with self._lock:
+            # Counted without the scores (the count needs no order, and scoring costs).
+            total = self._db.execute(
+                f"SELECT count(*) FROM articles a WHERE {condition}", params
+            ).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT {_ROW_COLUMNS}, a.rowid FROM {source} WHERE {condition} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
+                [*source_params, *params, max(0, limit), max(0, offset)],
+            ).fetchall()
+            snippets: dict[int, str] = {}
+            if words and self.fts and rows:
+                # Apart from the page query: a snippet in a sorted query is computed for every
+                # match before the sort, not only for the page's rows.
+                marks = ",".join("?" * len(rows))
+                snippets = dict(
+                    self._db.execute(
+                        "SELECT rowid, snippet(articles_fts, 3, char(2), char(3), '…', 14) "
+                        f"FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                        [fts_match(words), *(r[-1] for r in rows)],
+                    ).fetchall()
+                )
+        return [(*r[:-1], snippets.get(r[-1], "")) for r in rows], total
+
+    def article_stats(self) -> tuple[int, int, str | None, str | None, int, list[tuple[str, int]]]:
+        """``(articles, sentences, earliest, latest, undated, [(lang, articles), ...])`` over
+        the ready articles, by aggregate queries: the Articles tab's summary line without
+        reading every article (dates are the stored ISO strings)."""
+        with self._lock:
+            n, sentences, first, last, undated = self._db.execute(
+                "SELECT count(*), coalesce(sum(n_sentences), 0), min(published), "
+                "max(published), coalesce(sum(published IS NULL), 0) "
+                "FROM articles WHERE state='ready'"
+            ).fetchone()
+            langs = self._db.execute(
+                "SELECT coalesce(lang, 'und'), count(*) FROM articles WHERE state='ready' "
+                "GROUP BY 1"
+            ).fetchall()
+        return n, sentences, first, last, undated, [(code, count) for code, count in langs]
+
+    def quote_speaker_counts(self) -> list[tuple[str, int]]:
+        """``(speaker, quotes)`` for every named speaker of a ready article, one GROUP BY:
+        what the speaker grouping needs, without reading the quotes themselves."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT q.speaker, count(*) FROM quotes q JOIN articles a ON a.id = q.article_id "
+                "WHERE a.state='ready' AND q.speaker IS NOT NULL GROUP BY q.speaker"
+            ).fetchall()
+
+    def quote_totals(self) -> tuple[int, int]:
+        """``(quotes, articles with a quote)`` over the ready articles."""
+        with self._lock:
+            n, articles = self._db.execute(
+                "SELECT count(*), count(DISTINCT q.article_id) FROM quotes q "
+                "JOIN articles a ON a.id = q.article_id WHERE a.state='ready'"
+            ).fetchone()
+        return n, articles
+
+    def quote_page(
+        self,
+        speakers: Collection[str] | None = None,
+        words: Sequence[tuple[str, Collection[str]]] = (),
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[list[tuple], int]:  # type: ignore[type-arg]
+        """One page of quotes in :meth:`quote_rows` order and layout, and how many match.
+
+        ``speakers``: only quotes of these speaker names (None: all; empty: none). ``words``:
+        each must occur (case-insensitive for ASCII, SQLite's LIKE) in the quote's speaker,
+        role, sentence, article title or source, or the quote's speaker be one of the names
+        given with the word (those whose group name holds it: "John" finds a "Kirby" grouped
+        under "John Kirby").
+        """
+        if speakers is not None and not speakers:
+            return [], 0
+        where, params = ["a.state='ready'"], []  # type: ignore[var-annotated]
+        if speakers is not None:
+            where.append(f"q.speaker IN ({','.join('?' * len(speakers))})")
+            params.extend(speakers)
+        sentence = "substr(a.text, s.start + 1, s.end - s.start)"
+        for word, also in words:
+            like = f"%{_like_escape(word)}%"
+            fields = ["q.speaker", "q.role", sentence, "a.title", "a.source"]
+            parts = [f"{f} LIKE ? ESCAPE '\\'" for f in fields]
+            params.extend([like] * len(fields))
+            if also:
+                parts.append(f"q.speaker IN ({','.join('?' * len(also))})")
+                params.extend(also)
+            where.append(f"({' OR '.join(parts)})")
+        condition = " AND ".join(where)
+        # Driven from the quotes (CROSS JOIN keeps that order): left to itself SQLite walks
+        # every article, then its sentences. The sentence text is joined only for a search.
+        joins = "FROM quotes q CROSS JOIN articles a ON a.id = q.article_id"
+        if words:
+            joins += " CROSS JOIN sentences s ON s.article_id = q.article_id AND s.idx = q.idx"
+        with self._lock:
+            total = self._db.execute(
+                f"SELECT count(*) {joins} WHERE {condition}", params
+            ).fetchone()[0]
+            # The page's keys first, then their rows: sorting whole rows would carry every
+            # matching quote's article text through the sort.
+            keys = self._db.execute(
+                f"SELECT q.article_id, q.idx {joins} WHERE {condition} "
+                "ORDER BY a.published IS NULL, a.published, a.ingested_at, a.id, q.idx "
+                "LIMIT ? OFFSET ?",
+                [*params, max(0, limit), max(0, offset)],
+            ).fetchall()
+        return self.quote_rows([(aid, idx) for aid, idx in keys]) if keys else [], total
+
+
+def search_words(query: str | None) -> list[str]:
+    """The words of a search, case-folded, as the full-text index splits them (letters and
+    digits; anything else separates)."""
+    return _WORD.findall((query or "").casefold())
+
+
+def fts_match(words: Sequence[str]) -> str:
+    """An FTS5 query: every word, each as a prefix ("kirb" finds "Kirby"); words hold only
+    letters and digits, so quoting them is enough to keep FTS5 syntax out."""
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_WORD = re.compile(r"[^\W_]+")

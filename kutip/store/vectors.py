@@ -141,3 +141,12 @@ class VectorCollection:
 
     def count(self) -> int:
         return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        """Every id in the collection (paged): what :meth:`Store.audit` compares."""
+        out: set[str] = set()
+        while True:
+            got = self._collection.get(include=[], limit=_BATCH, offset=len(out))
+            out.update(got["ids"])
+            if len(got["ids"]) < _BATCH:
+                return out

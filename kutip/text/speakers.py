@@ -47,7 +47,11 @@ def _core(toks: tuple[str, ...]) -> tuple[str, ...]:
 
 def same_speaker(a: str, b: str) -> bool:
     """Whether two speaker strings may name the same person (see the module rule)."""
-    ta, tb = _core(name_tokens(a)), _core(name_tokens(b))
+    return _same_core(_core(name_tokens(a)), _core(name_tokens(b)))
+
+
+def _same_core(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+    """:func:`same_speaker` on names already reduced to their core tokens."""
     if not ta or not tb:
         return False
     if ta == tb:
@@ -65,14 +69,21 @@ def group_speakers(names: Iterable[str]) -> dict[str, str]:
     counts: dict[str, int] = {}
     for n in names:
         counts[n] = counts.get(n, 0) + 1
-    ordered = sorted(counts, key=lambda n: (-len(_core(name_tokens(n))), -counts[n], n))
+    # Tokens once per name, and heads looked up by their last token (two names can only be
+    # the same speaker when their last tokens agree): an archive quotes thousands of names,
+    # and comparing each with every head re-tokenized both a million times.
+    cores = {n: _core(name_tokens(n)) for n in counts}
+    ordered = sorted(counts, key=lambda n: (-len(cores[n]), -counts[n], n))
     canon: dict[str, str] = {}
-    heads: list[str] = []
+    heads: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for n in ordered:
-        matches = [h for h in heads if same_speaker(n, h)]
+        tn = cores[n]
+        near = heads.get(tn[-1], []) if tn else []
+        matches = [h for h, th in near if _same_core(tn, th)]
         if len(matches) == 1:
             canon[n] = matches[0]
         else:
             canon[n] = n
-            heads.append(n)
+            if tn:
+                heads.setdefault(tn[-1], []).append((n, tn))
     return canon
