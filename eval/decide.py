@@ -28,10 +28,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import HumanMessage
-
 from eval import metrics as M
 from eval.evidence import holds_evidence
+from eval.prompts import judge_p_yes
 from eval.runner import dataset_index
 from eval.targets import Resolver
 from kutip.config import load_settings
@@ -39,7 +38,7 @@ from kutip.text.lang import detect_language
 from qa.assistant import Assistant
 from qa.check import copied_from
 from qa.decide import Decider, Signals
-from qa.read import Copy, Reader, first_token_probs, piece_budget, pieces
+from qa.read import Copy, Reader, piece_budget, pieces
 
 
 def collect(
@@ -81,7 +80,7 @@ def collect(
             budget = piece_budget(q.text, run.max_prompt_tokens)
             for piece in pieces(ranked, store.sentences, limit_pieces, budget):
                 judgment = reader.judge(q.text, piece)
-                variants = [judge_yes(reader.model, piece, q.text, v) for v in judge_variants]
+                variants = [judge_p_yes(reader.model, piece, q.text, v) for v in judge_variants]
                 if judge_only:
                     copy = forced = Copy("", None, 0, 0.0)
                 else:
@@ -111,14 +110,6 @@ def collect(
                 rows += 1
             print(f"{i + 1}/{len(sample)}", file=sys.stderr, flush=True)
     return rows
-
-
-def judge_yes(model: Any, piece: Any, question: str, task: str) -> float:
-    """p(first token is "yes" or "ya") for a judge worded ``task`` (any language)."""
-    messages = [HumanMessage(f"{piece.text}\nQuestion: {question}\n{task}")]
-    reply = model.invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
-    probs = first_token_probs(reply) or {}
-    return sum(p for token, p in probs.items() if token.strip().lower() in ("yes", "ya"))
 
 
 def load(

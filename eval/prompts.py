@@ -41,9 +41,9 @@ from qa.read import (
     Piece,
     clean_copy,
     copy_grammar,
-    first_token_probs,
     piece_budget,
     pieces,
+    yes_probability,
 )
 
 
@@ -65,10 +65,9 @@ def copy_row(model: Any, piece: Piece, question: str, task: str, golds: Sequence
 
 
 def judge_p_yes(model: Any, piece: Piece, question: str, task: str) -> float:
-    """One wording's probability of ``yes`` as the first token."""
+    """One wording's probability of ``yes`` (or Indonesian ``ya``) as the first token."""
     reply = model.invoke(_ask(piece, question, task), max_tokens=1, logprobs=True, top_logprobs=10)
-    probs = first_token_probs(reply) or {}
-    return sum(p for token, p in probs.items() if token.strip().lower() == "yes")
+    return yes_probability(reply, ("yes", "ya")) or 0.0
 
 
 def auc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:

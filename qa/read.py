@@ -169,25 +169,14 @@ class Reader:
         started = time.perf_counter()
         messages = judge_messages(piece.text, question)
         reply = self._invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
-        probs = first_token_probs(reply)
-        p_yes = None
-        if probs is not None:
-            p_yes = sum(p for token, p in probs.items() if token.strip().lower() == "yes")
-        elif str(reply.content).strip():
-            # No probabilities from this backend: its word is all there is.
-            p_yes = 1.0 if str(reply.content).strip().lower().startswith("yes") else 0.0
-        return Judgment(p_yes, _prompt_tokens(reply, messages), _ms(started))
+        return Judgment(yes_probability(reply), _prompt_tokens(reply, messages), _ms(started))
 
     def about(self, sentence: str, topic: str) -> float | None:
         """The probability that ``sentence`` talks about ``topic`` (None: not reported)."""
         reply = self._invoke(
             topic_messages(sentence, topic), max_tokens=1, logprobs=True, top_logprobs=10
         )
-        probs = first_token_probs(reply)
-        if probs is None:
-            word = str(reply.content).strip().lower()
-            return (1.0 if word.startswith("yes") else 0.0) if word else None
-        return sum(p for token, p in probs.items() if token.strip().lower() == "yes")
+        return yes_probability(reply)
 
     def copy(self, question: str, piece: Piece, allow_not_found: bool = True) -> Copy:
         """The copied words; with ``allow_not_found=False`` the model may not refuse (used
@@ -253,6 +242,17 @@ def clean_copy(text: str) -> str:
     if len(text) > 1 and text[0] in "\"'“‘«" and text[-1] in "\"'”’»":
         text = text[1:-1].strip()
     return text.rstrip(" .;:,")
+
+
+def yes_probability(reply: Any, words: tuple[str, ...] = ("yes",)) -> float | None:
+    """The probability that a one-token reply is one of ``words`` (its first token's
+    alternatives); a backend without probabilities gives its word as 1.0 or 0.0, and None
+    when it said nothing."""
+    probs = first_token_probs(reply)
+    if probs is not None:
+        return sum(p for token, p in probs.items() if token.strip().lower() in words)
+    word = str(reply.content).strip().lower()
+    return (1.0 if word.startswith(words) else 0.0) if word else None
 
 
 def first_token_probs(reply: Any) -> dict[str, float] | None:

@@ -72,3 +72,16 @@ def test_fit_command_prints_the_weights_and_the_check(tmp_path: Path, capsys) ->
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines[0]["fit"]["false_refusals"] == 0.0
     assert lines[1]["check"] == str(path) and lines[1]["questions"] == 4
+
+
+def test_a_recorded_judge_wording_is_scored_in_place_of_todays(tmp_path):
+    path = tmp_path / "signals.jsonl"
+    rows = [
+        _row("a", 1, 0.8, 0.4, 0.0, gold_piece=True, p_yes_variants=[0.9]),
+        _row("u", 1, 0.8, 0.8, 0.0, impossible=True, p_yes_variants=[0.3]),
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows))
+    today = replay(load([path]), [-0.7, 1.0, 0.0, 0.0])
+    variant = replay(load([path], variant=0), [-0.7, 1.0, 0.0, 0.0])
+    assert today["handled"] == 0.0  # refuses the answerable one, answers the other
+    assert variant["handled"] == 1.0
