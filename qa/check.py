@@ -24,7 +24,13 @@ from kutip.text.purity import foreign_words
 from qa.facts import names_in, numbers_in
 from qa.types import Evidence
 
-__all__ = ["copied_from", "echoes_question", "localize_numbers", "phrase_problems"]
+__all__ = [
+    "copied_from",
+    "echoes_question",
+    "localize_numbers",
+    "phrase_problems",
+    "translated_words",
+]
 
 # Share of the copy's words the sentence must hold: small models drop or bend a word when they
 # copy ("pasukan AS" for "pasukan militer AS"), never most of them.
@@ -60,6 +66,13 @@ def copied_from(span: str, sentences: Sequence[Evidence]) -> Evidence | None:
         if sum(w in held for w in words) >= HELD * len(words):
             return e
     return None
+
+
+def translated_words(copy: str, phrase: str) -> list[str]:
+    """The copy's words that its phrasing does not keep (allowing case, digit grouping and
+    month names): what a translation changed."""
+    kept = set(_words(phrase))
+    return [w for w in _words(copy) if w not in kept]
 
 
 def echoes_question(copy: str, question: str) -> bool:

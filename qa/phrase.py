@@ -10,6 +10,13 @@ question answered again:
   then the model translates the phrase, streaming. :func:`qa.check.phrase_problems` holds the
   result to the copy's numbers and names and to the reader's language; when it fails, the copy
   is shown as a marked quote instead, which is exact by construction.
+
+A translation that passes those checks can still be the wrong word: the 1.5B model knows
+names and numbers, not a dictionary ("Peradangan" came back as "Dispute", "Mesin uap" as
+"UAV" on xling-en-id.dev). So a short phrase whose words were translated carries the source's
+own words after it, as a marked quote: "Inflammation (“Peradangan”) [1]". The reader can
+check the term against the cited sentence, and the answer still holds no foreign word outside
+a quote.
 """
 
 from __future__ import annotations
@@ -18,16 +25,29 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from qa.check import localize_numbers, phrase_problems
+from qa.check import localize_numbers, phrase_problems, translated_words
 from qa.prompt import translate_messages
 from qa.types import Answer, Citation, Evidence, TokenEvent
 
-__all__ = ["Phraser", "as_quote", "finish", "stream_answer"]
+__all__ = ["GLOSS_WORDS", "Phraser", "as_quote", "finish", "glossed", "stream_answer"]
+
+# A copy of up to this many words is glossed with its own words when translated; a longer one
+# is a clause, and its translation is read as a whole against the highlighted sentence.
+GLOSS_WORDS = 6
 
 
 def as_quote(copy: str) -> str:
     """The copy as a marked quote (allowed in any language: it is the source's own words)."""
     return f"“{copy}”"
+
+
+def glossed(phrase: str, copy: str, limit: int = GLOSS_WORDS) -> str:
+    """``phrase`` followed by the source's words it translates, when there are few of them and
+    some were translated (a name or number kept as it is needs no gloss)."""
+    words = copy.split()
+    if not words or len(words) > limit or not translated_words(copy, phrase):
+        return phrase
+    return f"{phrase} ({as_quote(copy)})"
 
 
 def finish(phrase: str, marker: str = "[1]") -> str:
@@ -73,7 +93,7 @@ class Phraser:
         problems = phrase_problems(phrase, local, language, question)
         if problems:
             return as_quote(copy), problems
-        return phrase, []
+        return glossed(phrase, copy), []
 
 
 def stream_answer(

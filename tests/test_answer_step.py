@@ -8,10 +8,11 @@ from scripted_model import scripted
 
 from ingest.pipeline import Ingestor
 from kutip.schema import SourceDocument
+from kutip.text.purity import is_pure
 from qa.assistant import Assistant
 from qa.check import copied_from, localize_numbers, phrase_problems
 from qa.decide import Decider, Signals
-from qa.phrase import Phraser, finish
+from qa.phrase import Phraser, finish, glossed
 from qa.read import Piece, Reader, clean_copy, needs_context, pieces
 from qa.types import AnswerEvent, Evidence, TokenEvent
 
@@ -256,8 +257,22 @@ def test_a_bad_translation_is_replaced_by_the_copy_as_a_marked_quote():
     assert problems and shown == "“26.700 warga Palestina”"
     good = Phraser(scripted(judge=0.9, copy="x", translate=lambda t: "26,700 Palestinians"))
     text = "".join(good.stream("26.700 warga Palestina", "id", "en"))
-    assert good.settle(text, "26.700 warga Palestina", "id", "en") == ("26,700 Palestinians", [])
+    shown, problems = good.settle(text, "26.700 warga Palestina", "id", "en")
+    assert (shown, problems) == ("26,700 Palestinians (“26.700 warga Palestina”)", [])
     assert finish("john Kirby.") == "John Kirby [1]."
+
+
+def test_a_short_translated_phrase_carries_the_sources_words_as_a_quote():
+    # The 1.5B model translated "Peradangan" as "Dispute": the reader gets the source's word.
+    assert glossed("Inflammation", "Peradangan") == "Inflammation (“Peradangan”)"
+    assert glossed("John Kirby", "John Kirby") == "John Kirby"  # nothing was translated
+    assert glossed("May 18, 1756", "18 Mei 1756") == "May 18, 1756"  # a date, written our way
+    assert glossed("26,700", "26.700") == "26,700"
+    clause = "Kondensor didinginkan oleh aliran air dari lautan"
+    assert glossed("The condensers were cooled by sea water", clause) == (
+        "The condensers were cooled by sea water"
+    )
+    assert is_pure(finish(glossed("Steam engines", "Mesin uap")), "en")
 
 
 # -- the wiring ----------------------------------------------------------------------------

@@ -360,3 +360,125 @@ def test_split_speaker_v2_initials_and_weekdays() -> None:
     assert split_speaker("Sabtu")[0] is None
     assert split_speaker("Kemudian")[0] is None
     assert split_speaker("juru bicara Abdul Hadi al-Daraj-")[0] == "Abdul Hadi al-Daraj"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "cue"),
+    [
+        # "X mencatat, …" reports figures; "membeberkan" discloses; "dituturkan X"
+        (
+            "Koordinator Wildlife Crime Unit Lampung Dwi Nugroho Adhiasto mencatat, sedikitnya "
+            "tujuh hewan dilindungi mati.",
+            "Dwi Nugroho Adhiasto",
+            "mencatat",
+        ),
+        (
+            "Menteri Kehutanan Budi Hartono membeberkan penyelewengan izin HPH.",
+            "Budi Hartono",
+            "membeberkan",
+        ),
+        (
+            "Seperti dituturkan Theodores Banse (70), usaha mutiara itu diambil alih pengusaha.",
+            "Theodores Banse",
+            "dituturkan",
+        ),
+        # a time phrase before or after the subject
+        (
+            "Kamis lalu Apache Corp mengatakan telah kehilangan delapan anjungan minyak.",
+            "Apache Corp",
+            "mengatakan",
+        ),
+        (
+            "Jauh-jauh hari Plato sudah menekankan pentingnya hukuman bagi para pejabat.",
+            "Plato",
+            "menekankan",
+        ),
+        (
+            "Menteri Kehutanan Budi Hartono beberapa waktu lalu mengatakan izin HPH diselewengkan.",
+            "Budi Hartono",
+            "mengatakan",
+        ),
+        # a place after "di X," and a Balinese "I"
+        (
+            "Kepala Dinas Kehutanan, Budi Santoso, Selasa (23/8), di Pontianak, Kalimantan "
+            "Barat, mengatakan, hutan rusak parah.",
+            "Budi Santoso",
+            "mengatakan",
+        ),
+        (
+            "I Made Subadia mengatakan, urusan kehutanan merupakan urusan bersama.",
+            "Made Subadia",
+            "mengatakan",
+        ),
+        # passives: "dan" joins capitalised words, a particle belongs to the name
+        (
+            "Demikian dikemukakan Dirjen Geologi dan Sumber Daya Mineral Departemen ESDM Simon "
+            "Sembiring, Rabu (19/10).",
+            "Simon Sembiring",
+            "dikemukakan",
+        ),
+        (
+            "Hal itu dikemukakan Sekjen NDP Safwat al-Sherif di Kairo.",
+            "Safwat al-Sherif",
+            "dikemukakan",
+        ),
+        # the name after a role that names nobody; company words are not the name
+        (
+            "“Angka itu sekitar 10 persen dari produksi,” kata jubir Apache Corp, Bill Mintz.",
+            "Bill Mintz",
+            "kata",
+        ),
+        (
+            "Presiden Direktur Karim Business Consulting Adiwarman A Karim mengatakan, sukuk "
+            "bisa terbit awal tahun.",
+            "Adiwarman A Karim",
+            "mengatakan",
+        ),
+        # a cue in the middle of the words
+        (
+            "McLaughlin, kata Balawan, bersama kelompoknya memadukan musik India dengan jazz.",
+            "Balawan",
+            "kata",
+        ),
+    ],
+)
+def test_rules_v3_cues_and_speakers(sentence: str, speaker: str, cue: str) -> None:
+    a = _one(sentence)
+    assert a is not None
+    assert (a.speaker, a.cue) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sony mencatat kemenangan ketiga di turnamen yang sama.",
+        "Foto-foto yang memaparkan perjalanan Indonesia terpampang rapi di dinding gedung.",
+        "“Budaya itu masih hidup,” ungkap Direktur Jenderal Organisasi Pendidikan, Ilmu "
+        "Pengetahuan, dan Kebudayaan PBB Koichiro Matsuura.",
+        "“Obsesi saya memadukan musik Bali dengan jazz,” kata pengagum musisi jazz asal "
+        "Inggris, John McLaughlin.",
+    ],
+)
+def test_rules_v3_no_wrong_speaker(sentence: str) -> None:
+    a = _one(sentence)
+    assert a is None or a.speaker is None or a.speaker == "Koichiro Matsuura"
+
+
+def test_rules_v3_desk_tag_and_a_long_run_cut_at_a_first_name() -> None:
+    text = (
+        "Juru bicara Pertamina, Muhammad Harun, mengatakan, harga transportasi diatur Perpres. "
+        "Misalnya, untuk kapal motor yang dulu tidak kena pajak, ujarnya. (DOT)"
+    )
+    assert [a.speaker for a in _attr(text)] == ["Muhammad Harun"] * 2
+    text = (
+        "Ketua Fraksi Partai Bintang Reformasi Raden Muhammad Syafii mengatakan, pihaknya tidak "
+        "mengelak. Kalau dia tidak lulus, dia tidak bisa jadi gubernur, ujar Raden."
+    )
+    found = _attr(text)
+    assert [a.speaker for a in found] == ["Raden Muhammad Syafii"] * 2
+    assert found[0].role == "Ketua Fraksi Partai Bintang Reformasi"
+
+
+def test_split_speaker_v3_split_degrees_and_reduplicated_words() -> None:
+    assert split_speaker("Ruben Marey S Sos")[0] == "Ruben Marey"
+    assert split_speaker("Foto-foto")[0] is None

@@ -202,7 +202,8 @@ def test_what_did_name_say_phrases_the_quote_in_the_readers_language(settings, s
     assistant = _assistant(settings, store, model)
     answer = assistant.ask("What did Ani Lestari deny about rice imports?")
     assert not answer.refused, answer.notes
-    assert answer.answer == "Rice imports would stop [1].", answer.notes
+    shown = "Rice imports would stop (“impor beras akan dihentikan”) [1]."
+    assert answer.answer == shown, answer.notes
     assert "Ani Lestari" in answer.citations[0].text
     assert _jobs(model) == ["topic", "translate"]
     assert "rice imports" in model.prompts[0].splitlines()[-1]

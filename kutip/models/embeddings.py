@@ -32,6 +32,7 @@ from langchain_core.embeddings import Embeddings
 
 from kutip.activity import chat_active
 from kutip.errors import ConfigError, MissingExtraError
+from kutip.sqlite import connect_wal, when_unlocked
 
 
 def _normalise(matrix: np.ndarray) -> np.ndarray:
@@ -283,11 +284,11 @@ class CachedEmbeddings(Embeddings):
             return None
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
+            db = self._db = connect_wal(self.path, 30)
+            schema = (
                 "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
             )
+            when_unlocked(lambda: db.execute(schema))
         return self._db
 
     def _key(self, text: str) -> str:

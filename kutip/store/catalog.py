@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from kutip.schema import Article, Chunk, Sentence
+from kutip.sqlite import connect_wal, when_unlocked
 from kutip.text.attribution import RULES_VERSION, attribute
 from kutip.text.injection import is_instruction
 
@@ -136,10 +137,9 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect_wal(path, 60, isolation_level=None)
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        when_unlocked(lambda: self._db.executescript(_SCHEMA))
         self._add_flags()
         self._backfill_quotes()
         self.fts = self._add_fts()

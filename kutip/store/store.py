@@ -570,6 +570,14 @@ class Store:
         return problems
 
     def close(self) -> None:
+        if self.embedded and self._client is not None:
+            # Closing flushes this process's HNSW index to disk. One that missed another
+            # process's later writes would overwrite theirs with an index lacking them
+            # (their vectors stayed in Chroma's tables but search no longer found them), so
+            # the last flush is of current vectors, under the write lock.
+            with self._write_lock.hold():
+                self._sync_vectors(now=True)
+                self._close_vectors()
         self.catalog.close()
         self._close_vectors()
         close = getattr(self.embeddings, "close", None)

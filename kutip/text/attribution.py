@@ -32,7 +32,7 @@ from dataclasses import dataclass
 __all__ = ["RULES_VERSION", "Attribution", "attribute", "split_speaker"]
 
 #: Bump when the rules change: stores rebuild their quotes table on open when it differs.
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 
 Span = tuple[int, int]
 
@@ -71,7 +71,7 @@ _LEAD_ID = (
     "menuliskan mengklaim menyampaikan mengumumkan mencontohkan menerangkan menandaskan "
     "berkata bertanya mengingatkan memperingatkan mengaku membenarkan memperkirakan "
     "mengutip menduga berpendapat menanggapi menuding menuduh mengecam mengkritik mengutuk "
-    "meramalkan memprediksi menyerukan mengimbau mendesak meminta"
+    "meramalkan memprediksi menyerukan mengimbau mendesak meminta membeberkan mencatat"
 )
 # Phrase cues: a speech act named by a noun ("membuat pernyataan bahwa", "memberi peringatan").
 _LEAD_PHRASES = (
@@ -85,7 +85,7 @@ _LEAD_EN = (
 _TRAIL_EN = "said says added told explained noted wrote warned insisted stated argued asked"
 _PASSIVE_ID = (
     "diungkapkan disampaikan dikatakan ditegaskan dijelaskan dinyatakan diumumkan dilaporkan "
-    "dinilai dikemukakan dipaparkan dilontarkan"
+    "dinilai dikemukakan dipaparkan dilontarkan dituturkan diutarakan"
 )
 PRONOUNS = _set("dia ia beliau mereka he she they")
 # Person roles: a phrase made only of these (and organisations) names nobody.
@@ -119,7 +119,8 @@ ORG_WORDS = _set(
     yayasan asosiasi perhimpunan persatuan ikatan himpunan serikat liga gerakan front partai
     fraksi majelis mahkamah pengadilan kejaksaan kejati kejari kepolisian pengurus besar pb
     pt tbk persero pte ltd inc corp llc plc gmbh bhd bank perusahaan organisasi federasi komite
-    konsorsium koperasi
+    konsorsium koperasi business consulting holding holdings capital securities sekuritas
+    chamber forum
     keamanan nasional internasional daerah umum utama negara negeri luar dalam republik
     kesehatan keuangan pertahanan perdagangan perindustrian pertanian kehutanan perikanan
     kelautan pendidikan kebudayaan pariwisata energi sumber daya mineral hukum hak asasi
@@ -224,8 +225,14 @@ _NOT_NAMES = _CONNECTIVES | _set(
     the this that these those
     """
 )
+# Trailing cues that may stand in the middle of the words ("X, kata Budi, …").
+_ASIDE_CUES = _set("kata ujar tutur ungkap papar")
+# Cues that report speech only before a comma or "bahwa" ("KSEI mencatat, …").
+_COMMA_CUES = _set("mencatat")
 # First-person subjects ("Kami memperkirakan …") are a speaker's own words, not a speaker.
 _FIRST_PERSON_WORDS = _set("saya kami aku kita we i")
+# Balinese names open with "I" ("I Made Subadia", "I Gusti Ngurah"): not the English "I".
+_BALINESE = _set("made wayan ketut nyoman putu komang kadek gede gusti nengah gst ngurah")
 # Adverbs that may follow a possessive cue: "…,” katanya tegas."
 _AFTER_NYA = _set("tegas singkat lagi pula pelan lirih kemudian menambahkan santai serius")
 # Participles between a speaker and the cue: "X mewakili Menteri Y menegaskan".
@@ -238,6 +245,16 @@ _WORD = re.compile(r"[^\s,;:()“”\"«»]+")
 _PARTICLE = re.compile(r"^(?:al|el|bin|binti|ibn|van|von|de|da|der|den|du|dos|la|le)(?:-.+)?$")
 _DATELINE = re.compile(r"^[A-Z][\w .]{0,30},\s*[\w ]{0,25}?\s*[-–—]\s*(?=[A-Z])")
 _PAREN = re.compile(r"\s*\([^()]*\)")
+_REDUPLICATED = re.compile(r"^(\w+)-\1$")
+# A desk's initials after the last sentence of a story: "…, ujarnya. (DOT)", "(AFP/AP/LUK)".
+_DESK_TAG = re.compile(r"(?<=[.!?”\"])\s*\([A-Z]{2,6}(?:\s*/\s*[A-Z]{2,})*\)\s*$")
+# Degrees written as two tokens: "S Sos" (S.Sos), "S Ag", "M Si".
+_SPLIT_DEGREE = _set("sos ag pd si kom ked hum ip hi e h t p pt kes ikom kep ak ars")
+# Time phrases that open a subject: "Kamis lalu Apache Corp mengatakan", "Jauh-jauh hari X".
+_TIME_LEAD = _set(
+    "jauh-jauh kemarin tadi pekan bulan tahun hari minggu lalu ini pagi siang sore malam "
+    "beberapa waktu silam"
+)
 
 _TRAIL_RE = re.compile(
     r"(?P<sep>[,”\"’']|\.\.\.|…)\s*(?P<cue>(?:" + "|".join(_TRAIL_ID.split()) + r"))"
@@ -280,6 +297,8 @@ def _is_name_token(tok: str) -> bool:
         return False
     if low.endswith("s") and (low[:-1] in ROLE_WORDS or low[:-2] in ROLE_WORDS):
         return False  # "Officials", "Analysts": a plural role, nobody named
+    if _REDUPLICATED.match(low):
+        return False  # "Foto-foto", "Jauh-jauh": a reduplicated plural or adverb
     if len(tok) >= 2 and tok.isupper() and tok.isalpha():
         return False  # an acronym ("BPS", "ETRI") names an organisation
     return tok[:1].isupper() or bool(_PARTICLE.match(tok))
@@ -296,8 +315,14 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
     toks = _tokens(phrase)
     if not toks:
         return None, None
-    while toks and toks[-1].casefold().rstrip(".") in DEGREES | TITLES:
-        toks.pop()
+    while toks:
+        low = toks[-1].casefold().rstrip(".")
+        if low in DEGREES | TITLES:
+            toks.pop()
+        elif len(toks) >= 3 and low in _SPLIT_DEGREE and toks[-2] in ("S", "M", "D"):
+            del toks[-2:]  # "Ruben Marey S Sos": a degree (S.Sos) written as two tokens
+        else:
+            break
     if not toks:
         return None, None
     head = toks[0].casefold()
@@ -341,6 +366,7 @@ def split_speaker(phrase: str) -> tuple[str | None, str | None]:
         and role[0][:1].isupper()
         and role[0].casefold() not in ROLE_WORDS | _NOT_NAMES | _TIME_WORDS
         and role[0].casefold().rstrip("s") not in ROLE_WORDS
+        and not _REDUPLICATED.match(role[0].casefold())
         and all(t[:1].isupper() or t.casefold() in _set("dan of and atau or") for t in role)
     ):
         return " ".join(role), None  # an organisation speaking: "Badan Pusat Statistik"
@@ -386,6 +412,40 @@ def _appositive(rest: str) -> str | None:
     toks = cut.split()
     if toks and toks[0].casefold() in ROLE_WORDS | _set("seorang the a an") and len(toks) <= 14:
         return cut
+    return None
+
+
+def _named_appositive(phrase: str, rest: str) -> str | None:
+    """The name after a role that names nobody: "…, kata jubir Apache Corp, Bill Mintz"."""
+    if split_speaker(phrase)[0] is not None:
+        return None
+    toks = _tokens(phrase)
+    if not toks or toks[0].casefold() not in ROLE_WORDS:
+        return None
+    if any(t[:1].islower() and t.casefold() not in ROLE_WORDS | ORG_WORDS for t in toks):
+        return None  # "pengagum musisi jazz asal Inggris, John McLaughlin": not a role
+    parts = rest.split(",")
+    if len(parts) < 2:
+        return None
+    if len(parts) > 2 and parts[2].split()[:1] in (["dan"], ["serta"], ["and"], ["atau"]):
+        return None  # "Organisasi Pendidikan, Ilmu Pengetahuan, dan Kebudayaan": a list
+    return _pure_name(parts[1].strip(" ." + _QUOTES))
+
+
+def _long_name(phrase: str, firsts: set[str]) -> tuple[str, str] | None:
+    """A capitalised run too long to be a name, cut where a first name used alone elsewhere in
+    the article starts: "Ketua Fraksi Partai Bintang Reformasi Raden Muhammad Syafii" with
+    "ujar Raden" later -> ("Raden Muhammad Syafii", "Ketua Fraksi Partai Bintang Reformasi")."""
+    toks = _tokens(phrase.strip(" ,.;:" + _QUOTES))
+    i = len(toks)
+    while i > 0 and _is_name_token(toks[i - 1]):
+        i -= 1
+    run = toks[i:]
+    if len(run) <= 4:
+        return None
+    for k in range(1, len(run) - 1):
+        if run[k] in firsts and len(run) - k <= 4:
+            return " ".join(run[k:]), " ".join(toks[:i] + run[:k])
     return None
 
 
@@ -457,8 +517,18 @@ def _trailing(sent: str) -> _Found | None:
         cue = m.group("cue").casefold()
         rest = m.group("rest")
         before = sent[: m.start("sep") + (1 if m.group("sep") in "”\"’'" else 0)]
-        if len(before.strip(' ,“"')) < 12:
+        # "McLaughlin, kata Balawan, bersama kelompoknya, …": a cue set in the middle of the
+        # words, after a short opening.
+        aside = (
+            m.group("sep") == ","
+            and not m.group("nya")
+            and cue in _ASIDE_CUES
+            and "," in rest
+            and len(rest.split(",", 1)[1].strip()) >= 20
+        )
+        if len(before.strip(' ,“"')) < 12 and not aside:
             continue
+        aside = aside and len(before.strip(' ,“"')) < 12
         quote = _quoted(sent, 0, m.start("cue")) or _trim(sent, 0, m.start("sep"))
         direct = _quoted(sent, 0, m.start("cue")) is not None
         if m.group("nya"):
@@ -475,8 +545,15 @@ def _trailing(sent: str) -> _Found | None:
             phrase[:1].isupper() or phrase.split()[0].casefold() in PRONOUNS
         ):
             continue
+        if aside:
+            if split_speaker(phrase)[0] is None:
+                continue
+            quote, direct = _trim(sent, 0, len(sent)), False
         if phrase.split()[0].casefold() in PRONOUNS:
             return _Found(None, cue, quote, direct, True)
+        named = _named_appositive(phrase, rest)
+        if named is not None:
+            return _Found(named, cue, quote, direct, True, phrase)
         return _Found(phrase, cue, quote, direct, True, _appositive(rest))
     for m in reversed(_all_matches(_TRAIL_EN_RE, sent)):
         cue = (m.group("cue") or m.group("cue2")).casefold()
@@ -503,6 +580,16 @@ def _subject(before: str) -> tuple[str, str | None] | None:
         return None  # "Bush, yang mudah mengecam …": the cue is in a relative clause
     # Trailing segments of time and manner ("Kamis (22/12)", "kemarin", "dalam siaran pers",
     # "Sabtu kemarin"); a segment that opens with a verb ("mendukung kebijakan …") is a clause.
+    while len(segs) > 1 and not segs[-1]:
+        segs.pop()
+    if (
+        len(segs) >= 3
+        and segs[-2].split()[:1] in (["di"], ["in"])
+        and all(t[:1].isupper() for t in _tokens(segs[-2])[1:])
+        and 0 < len(_tokens(segs[-1])) <= 3
+        and all(t.casefold() in ORG_WORDS or t.isupper() for t in _tokens(segs[-1]))
+    ):
+        segs.pop()  # "…, di Pontianak, Kalimantan Barat, mengatakan": the province
     while segs and (
         not segs[-1]
         or (segs[-1][:1].islower() and segs[-1].split()[0].casefold() not in ROLE_WORDS | PRONOUNS)
@@ -541,16 +628,27 @@ def _subject(before: str) -> tuple[str, str | None] | None:
         words.pop()
     while len(words) > 1 and words[0].casefold() in _ADVERBS | _CONNECTIVES:
         words = words[1:]  # "Bahkan Amerika Serikat menyatakan"
+    if words and words[0].casefold() in _TIME_LEAD | _TIME_WORDS:
+        # "Kamis lalu Apache Corp mengatakan", "Jauh-jauh hari Plato menekankan": a time
+        # phrase before the subject.
+        k = 0
+        while k < len(words) and (
+            words[k].casefold() in _TIME_LEAD | _TIME_WORDS or words[k][:1] in "(0123456789"
+        ):
+            k += 1
+        words = words[k:]
     if words and words[-1].casefold() in _NEGATIONS:
         return None
-    if words and words[0].casefold() in _FIRST_PERSON_WORDS:
+    balinese = len(words) > 1 and words[0] == "I" and words[1].casefold() in _BALINESE
+    if words and words[0].casefold() in _FIRST_PERSON_WORDS and not balinese:
         return None  # "Kami memperkirakan …": the speaker's own words (see continuations)
     # Cut circumstance words ("dalam siaran pers", "seusai penetapan …") off the end, and what
     # follows a qualifier ("X mewakili Menteri Y"); "dan" before a capital joins a name.
     for k, w in enumerate(words):
         low = w.casefold()
         joins = _joins(words, k)
-        if k and ((low in _STOP - _set("dari of") and not joins) or low in _SPEAKER_QUALIFIERS):
+        stop = low in _STOP - _set("dari of") or low == "beberapa"
+        if k and ((stop and not joins) or low in _SPEAKER_QUALIFIERS):
             words = words[:k]
             break
     head = " ".join(words)
@@ -604,6 +702,10 @@ def _leading(sent: str) -> _Found | None:
         prior = sent[: m.start()].split()
         if prior and prior[-1].casefold() in _MODALS:
             continue  # "akan mengumumkan", "will announce": nothing said yet
+        if prior and prior[-1].casefold() in _set("yang who which"):
+            continue  # "Foto-foto yang memaparkan …": the cue is in a relative clause
+        if cue.casefold() in _COMMA_CUES and not re.match(r"\s*(?:[,:]|bahwa\b)", sent[m.end() :]):
+            continue  # "mencatat rekor" records; "mencatat, …" reports
         found = _subject(sent[: m.start()])
         if found is None:
             continue
@@ -669,7 +771,8 @@ def _passive(sent: str) -> _Found | None:
     toks = _tokens(phrase)
     # Stop at the first lowercase word that is not part of a role ("memenuhi syarat").
     for k, t in enumerate(toks):
-        if k and t[:1].islower() and t.casefold() not in ROLE_WORDS | ORG_WORDS | TITLES:
+        lower = t[:1].islower() and t.casefold() not in ROLE_WORDS | ORG_WORDS | TITLES
+        if k and lower and not _joins(toks, k) and not _PARTICLE.match(t):
             toks = toks[:k]
             break
     if not toks or not toks[0][:1].isupper():
@@ -681,6 +784,9 @@ def _passive(sent: str) -> _Found | None:
 
 
 def _one(sent: str) -> _Found | None:
+    tag = _DESK_TAG.search(sent)
+    if tag is not None and tag.start() > 0:
+        sent = sent[: tag.start()]  # "…, ujarnya. (DOT)": offsets before the tag are unchanged
     return _trailing(sent) or _menurut(sent) or _leading(sent) or _passive(sent)
 
 
@@ -703,6 +809,12 @@ def attribute(text: str, spans: Sequence[Span]) -> list[Attribution]:
         f = _one(text[s:e])
         if f is not None:
             found[i] = f
+    # Names of one word ("ujar Raden"): they may mark where a long capitalised run's name starts.
+    firsts = set()
+    for f in found.values():
+        one = split_speaker(f.phrase)[0] if f.phrase else None
+        if one is not None and len(one.split()) == 1:
+            firsts.add(one)
     out: dict[int, Attribution] = {}
     last: tuple[str, str | None] | None = None
     for i, (s, _e) in enumerate(spans):
@@ -716,6 +828,8 @@ def attribute(text: str, spans: Sequence[Span]) -> list[Attribution]:
             inherited = last is not None
         else:
             name, role = split_speaker(f.phrase)
+            if name is None and firsts:
+                name, role = _long_name(f.phrase, firsts) or (name, role)
             if f.role:
                 role = f.role if role is None else f"{role}, {f.role}"
             inherited = False
