@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from kutip.text.purity import foreign_words
+from kutip.text.stopwords import STOPWORDS
 from qa.facts import names_in, numbers_in
 from qa.types import Evidence
 
@@ -30,6 +31,7 @@ __all__ = [
     "localize_numbers",
     "phrase_problems",
     "translated_words",
+    "with_unit",
 ]
 
 # Share of the copy's words the sentence must hold: small models drop or bend a word when they
@@ -68,6 +70,28 @@ def copied_from(span: str, sentences: Sequence[Evidence]) -> Evidence | None:
     return None
 
 
+_BARE_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+
+
+def with_unit(copy: str, sentence: str) -> str:
+    """A copied bare count with the word it counts, when the sentence gives one right after it.
+
+    Asked "how many died?", the 1.5B model copies "10" from "menewaskan 10 orang": a number
+    without what it counts ("10 orang", "213.491 jiwa", "10 people"). The word taken is the
+    next one, lowercase and not a function word; a year ("1977 ketika") takes nothing.
+    """
+    number = copy.strip()
+    if not _BARE_NUMBER.fullmatch(number) or _YEAR.fullmatch(number):
+        return copy
+    for m in re.finditer(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)\s+([^\W\d_]+)", sentence):
+        word = m.group(1)
+        if word.islower() and word.casefold() not in STOPWORDS:
+            return f"{number} {word}"
+        return copy
+    return copy
+
+
 def translated_words(copy: str, phrase: str) -> list[str]:
     """The copy's words that its phrasing does not keep (allowing case, digit grouping and
     month names): what a translation changed."""
@@ -103,10 +127,32 @@ def localize_numbers(text: str, source: str | None, language: str) -> str:
         return text
     swap = str.maketrans(".,", ",.")
     if source == "id" and language == "en":
-        return _ID_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
-    if source == "en" and language == "id":
-        return _EN_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+        text = _ID_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+    elif source == "en" and language == "id":
+        text = _EN_NUMBER.sub(lambda m: m.group(0).translate(swap), text)
+    scales = _SCALES.get((source, language))
+    if scales:
+        text = _SCALE_AFTER_NUMBER.sub(
+            lambda m: m.group(1) + _same_case(m.group(2), scales[m.group(2).casefold()]), text
+        )
     return text
+
+
+# The words that scale a number are part of it: the 1.5B model translated "$ 414 juta" as
+# "414 billion", and the number check cannot see it (414 was kept). They are translated here,
+# by table, before the model sees the phrase.
+_ID_SCALES = {"ribu": "thousand", "juta": "million", "miliar": "billion", "milyar": "billion"}
+_ID_SCALES |= {"triliun": "trillion", "persen": "percent"}
+_SCALES = {
+    ("id", "en"): _ID_SCALES,
+    ("en", "id"): {en: id_ for id_, en in _ID_SCALES.items() if id_ != "milyar"},
+}
+_SCALE_WORDS = sorted({w for table in _SCALES.values() for w in table}, key=len, reverse=True)
+_SCALE_AFTER_NUMBER = re.compile(rf"(\d\s*)({'|'.join(_SCALE_WORDS)})\b", re.IGNORECASE)
+
+
+def _same_case(word: str, replacement: str) -> str:
+    return replacement.capitalize() if word[:1].isupper() else replacement
 
 
 def _kept(name: str, phrase: str, language: str, question: str) -> bool:

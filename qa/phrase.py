@@ -43,10 +43,13 @@ def as_quote(copy: str) -> str:
 
 def glossed(phrase: str, copy: str, limit: int = GLOSS_WORDS) -> str:
     """``phrase`` followed by the source's words it translates, when there are few of them and
-    some were translated (a name or number kept as it is needs no gloss)."""
+    some were translated (a name kept as it is needs no gloss, nor a count: its number is held
+    to the copy's, and the word it counts is a common one)."""
     words = copy.split()
     if not words or len(words) > limit or not translated_words(copy, phrase):
         return phrase
+    if any(ch.isdigit() for ch in copy):
+        return phrase  # its number is checked exactly; the word it counts is a common one
     return f"{phrase} ({as_quote(copy)})"
 
 
