@@ -84,11 +84,9 @@ def with_unit(copy: str, sentence: str) -> str:
     number = copy.strip()
     if not _BARE_NUMBER.fullmatch(number) or _YEAR.fullmatch(number):
         return copy
-    for m in re.finditer(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)\s+([^\W\d_]+)", sentence):
-        word = m.group(1)
-        if word.islower() and word.casefold() not in STOPWORDS:
-            return f"{number} {word}"
-        return copy
+    m = re.search(rf"(?<![\w.,]){re.escape(number)}(?![\w]|[.,]\d)\s+([^\W\d_]+)", sentence)
+    if m and m.group(1).islower() and m.group(1) not in STOPWORDS:
+        return f"{number} {m.group(1)}"
     return copy
 
 

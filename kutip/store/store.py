@@ -578,8 +578,9 @@ class Store:
             with self._write_lock.hold():
                 self._sync_vectors(now=True)
                 self._close_vectors()
+        else:
+            self._close_vectors()
         self.catalog.close()
-        self._close_vectors()
         close = getattr(self.embeddings, "close", None)
         if callable(close):
             close()
