@@ -102,6 +102,14 @@ class Settings:
     # a first word p95 of 5.7 -> 4.9 s (docs/experiments.md).
     max_prompt_tokens: int = 300
     decision_weights: tuple[float, float, float, float] = (-0.7, 1.0, 0.0, 0.0)
+    # The first piece of a question the judge turned down by less than this (p(yes) 0.5 to
+    # 0.7 with the weights above) gets a second look: its copied answer is checked against it,
+    # and it answers when that check's p(yes) reaches ``confirm_bar`` (qa.decide; 0 turns the
+    # second look off). Both fitted on facqa-id.train and idk-mrc signals; on the four
+    # published sets it answered 12 more questions right and 2 more unanswerable ones
+    # (docs/experiments.md).
+    decision_unsure: float = 0.2
+    confirm_bar: float = 0.8
     # "Who said X?" / "what did NAME say about Y?" answered from the quote index (the speaker
     # and the quote the rules attributed at ingest) before the model reads anything (qa.speech,
     # issue 31); off (KUTIP_QUOTE_INDEX=0) every question goes the normal way.
@@ -147,6 +155,8 @@ _ENV = {
     "read_pieces": "KUTIP_READ_PIECES",
     "max_prompt_tokens": "KUTIP_MAX_PROMPT_TOKENS",
     "decision_weights": "KUTIP_DECISION_WEIGHTS",
+    "decision_unsure": "KUTIP_DECISION_UNSURE",
+    "confirm_bar": "KUTIP_CONFIRM_BAR",
     "quote_index": "KUTIP_QUOTE_INDEX",
     "answer_language": "KUTIP_ANSWER_LANGUAGE",
     "max_input_bytes": "KUTIP_MAX_INPUT_BYTES",

@@ -225,19 +225,27 @@ class Assistant:
         return (yield from answer_from_quotes(question, *args, model, answer, started))
 
     def _generate(self, answer: Answer, found: EvidenceSet, started: float) -> Iterator[Event]:
-        """Read the best pieces one at a time until one answers; phrase and check its copy."""
+        """Read the best pieces one at a time until one answers; phrase and check its copy.
+
+        Only the first piece the judge is unsure about (:meth:`Decider.unsure`) gets a second
+        look, right away, while its prompt is still in the model's cache: one look bounds the
+        wait to one copy and one check, and each further look would be one more chance to
+        confirm a number or name the article gives for something else.
+        """
         settings = self.settings
         question = answer.standalone_question or answer.question
         reader = Reader(self.chat_model)
-        decider = Decider(settings.decision_weights)
+        decider = Decider(settings.decision_weights, settings.decision_unsure, settings.confirm_bar)
         ranked = [found.evidence[found.best]] + [
             e for i, e in enumerate(found.evidence) if i != found.best
         ]
         ranked = [e for e in ranked if e.score >= settings.relevance_floor] or ranked[:1]
         budget = piece_budget(question, settings.max_prompt_tokens)
+        may_look = True  # one second look per question
         for piece in pieces(ranked, self.store.sentences, settings.read_pieces, budget):
             yield ReadingEvent(piece.evidence.n)
-            copy = self._read(reader, decider, question, piece, answer)
+            copy, looked = self._read(reader, decider, question, piece, answer, may_look)
+            may_look = may_look and not looked
             if copy is None:
                 continue
             cited = copied_from(copy.span, piece.sentences)
@@ -254,23 +262,33 @@ class Assistant:
         answer.notes.append("no piece answers the question: refused")
 
     def _read(
-        self, reader: Reader, decider: Decider, question: str, piece: Piece, answer: Answer
-    ) -> Copy | None:
-        """The copy of ``piece`` when the decision is that it answers, else None."""
+        self,
+        reader: Reader,
+        decider: Decider,
+        question: str,
+        piece: Piece,
+        answer: Answer,
+        may_look: bool,
+    ) -> tuple[Copy | None, bool]:
+        """The copy of ``piece`` when the decision is that it answers, else None; and whether
+        the piece took the second look (an unsure piece does, when ``may_look``)."""
         e = piece.evidence
         judgment = reader.judge(question, piece)
         self._count(answer, judgment.prompt_tokens)
         if not decider.worth_copying(judgment, e.score):
             verdict = decider.decide(Signals.of(e.score, judgment))
+            if may_look and decider.unsure(judgment, e.score):
+                copy = self._second_look(reader, decider, question, piece, answer, verdict.why)
+                return copy, True
             answer.notes.append(f"read [{e.n}] does not answer: {verdict.why}")
-            return None
+            return None, False
         if not decider.uses_copy and judgment.p_yes is not None:
             # The judge decided; the copy is the answer and may not be NOT FOUND.
             verdict = decider.decide(Signals.of(e.score, judgment))
             copy = reader.copy(question, piece, allow_not_found=False)
             self._count(answer, copy.prompt_tokens)
             answer.notes.append(f"read [{e.n}] answers: {verdict.why} copy={copy.span!r}")
-            return copy if copy.span else None
+            return (copy if copy.span else None), False
         copy = reader.copy(question, piece)
         self._count(answer, copy.prompt_tokens)
         verdict = decider.decide(Signals.of(e.score, judgment, copy))
@@ -279,11 +297,36 @@ class Assistant:
             f"{verdict.why} copy={copy.span!r}"
         )
         if not verdict.answers:
-            return None
+            return None, False
         if not copy.span:
             copy = reader.copy(question, piece, allow_not_found=False)
             answer.notes.append(f"read [{e.n}] copied again without NOT FOUND: {copy.span!r}")
-        return copy if copy.span else None
+        return (copy if copy.span else None), False
+
+    def _second_look(
+        self,
+        reader: Reader,
+        decider: Decider,
+        question: str,
+        piece: Piece,
+        answer: Answer,
+        why: str,
+    ) -> Copy | None:
+        """The judge was unsure: copy the answer, then ask whether the piece states it."""
+        n = piece.evidence.n
+        copy = reader.copy(question, piece, allow_not_found=False)
+        self._count(answer, copy.prompt_tokens)
+        p = reader.confirms(question, piece, copy.span) if copy.span else None
+        shown = "none" if p is None else f"{p:.3f}"
+        if decider.confirmed(p):
+            answer.notes.append(
+                f"read [{n}] answers on a second look: {why} copy={copy.span!r} confirmed={shown}"
+            )
+            return copy
+        answer.notes.append(
+            f"read [{n}] does not answer: {why} copy={copy.span!r} confirmed={shown}"
+        )
+        return None
 
     @staticmethod
     def _count(answer: Answer, tokens: int) -> None:

@@ -64,10 +64,26 @@ class Decider:
     0 (the fitted default: the judge alone decides) the copy is asked once, for the answer.
     """
 
-    def __init__(self, weights: Sequence[float]) -> None:
+    def __init__(
+        self, weights: Sequence[float], unsure: float = 0.0, confirm_bar: float = 1.1
+    ) -> None:
         if len(weights) != 4:
             raise ValueError("decision weights are (bias, w_yes, w_copy, w_sim)")
         self.bias, self.w_yes, self.w_copy, self.w_sim = (float(w) for w in weights)
+        self.unsure_margin = float(unsure)
+        self.confirm_bar = float(confirm_bar)
+
+    def unsure(self, judgment: Judgment, similarity: float) -> bool:
+        """Whether a piece the judge turned down came within ``unsure`` of answering: then the
+        copied answer is checked against it (:meth:`confirmed`) before it is refused."""
+        if judgment.p_yes is None or self.unsure_margin <= 0.0:
+            return False
+        verdict = self.decide(Signals(similarity, judgment.p_yes, 0.0))
+        return -self.unsure_margin <= verdict.score < 0.0
+
+    def confirmed(self, p_confirm: float | None) -> bool:
+        """Whether the check of the copied answer clears its bar."""
+        return p_confirm is not None and p_confirm >= self.confirm_bar
 
     @property
     def uses_copy(self) -> bool:

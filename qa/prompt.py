@@ -32,6 +32,13 @@ EXTRACT = (
     "Copy from the sentence the full answer to the question (the whole phrase, not one word), "
     "without translating."
 )
+# A second opinion when the judge is unsure: the copied answer, checked against the sentence.
+# As the judge's p(yes) 0.5 to 0.7 band's second look it answered more questions from the
+# right sentence with fewer false refusals than a lower bar (docs/experiments.md).
+CONFIRM = (
+    "Answer: {answer}\n"
+    "Does the sentence state that this is the answer to the question? Reply yes or no."
+)
 # Added only when the copy may refuse (a decision that weighs the copy's NOT FOUND).
 MAY_REFUSE = " Else reply " + NOT_FOUND + "."
 # "What did NAME say about Y?": whether NAME's quote is about Y at all. Asked of the quote
@@ -87,6 +94,11 @@ def extract_messages(piece: str, question: str, may_refuse: bool = True) -> list
     """Ask for the answering words, copied in the source's own language (or ``NOT FOUND``
     when ``may_refuse``)."""
     return _about_piece(piece, question, EXTRACT + (MAY_REFUSE if may_refuse else ""))
+
+
+def confirm_messages(piece: str, question: str, answer: str) -> list[BaseMessage]:
+    """Ask whether the piece states ``answer`` as the answer (read as the probability of yes)."""
+    return _about_piece(piece, question, CONFIRM.format(answer=answer))
 
 
 def topic_messages(sentence: str, topic: str) -> list[BaseMessage]:

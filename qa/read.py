@@ -42,7 +42,14 @@ from langchain_core.messages import BaseMessage
 
 from kutip.schema import Sentence
 from kutip.text.tokens import count_tokens, split_to_fit
-from qa.prompt import NOT_FOUND, extract_messages, judge_messages, piece_text, topic_messages
+from qa.prompt import (
+    NOT_FOUND,
+    confirm_messages,
+    extract_messages,
+    judge_messages,
+    piece_text,
+    topic_messages,
+)
 from qa.types import Evidence
 
 __all__ = ["Copy", "Judgment", "Piece", "Reader", "needs_context", "piece_budget", "pieces"]
@@ -170,6 +177,16 @@ class Reader:
         messages = judge_messages(piece.text, question)
         reply = self._invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
         return Judgment(yes_probability(reply), _prompt_tokens(reply, messages), _ms(started))
+
+    def confirms(self, question: str, piece: Piece, answer: str) -> float | None:
+        """The probability that ``piece`` states ``answer`` as the answer (None: not reported)."""
+        reply = self._invoke(
+            confirm_messages(piece.text, question, answer),
+            max_tokens=1,
+            logprobs=True,
+            top_logprobs=10,
+        )
+        return yes_probability(reply)
 
     def about(self, sentence: str, topic: str) -> float | None:
         """The probability that ``sentence`` talks about ``topic`` (None: not reported)."""

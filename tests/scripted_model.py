@@ -16,16 +16,19 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from qa.prompt import EXTRACT, JUDGE, MAY_REFUSE, TOPIC
+from qa.prompt import CONFIRM, EXTRACT, JUDGE, MAY_REFUSE, TOPIC
 
 # A scripted job: (reply text, {first token: probability}) for the prompt's text.
 Script = Callable[[str], tuple[str, dict[str, float]]]
 
 
 def job_of(prompt: str) -> str:
-    """Which job a prompt asks for: ``judge``, ``topic``, ``copy`` or ``translate``."""
+    """Which job a prompt asks for: ``judge``, ``confirm``, ``topic``, ``copy`` or
+    ``translate``."""
     if prompt.endswith(JUDGE):
         return "judge"
+    if prompt.endswith(CONFIRM.split("\n")[-1]):
+        return "confirm"
     if prompt.splitlines()[-1].startswith(TOPIC.split("{")[0]):
         return "topic"
     if prompt.endswith((EXTRACT, EXTRACT + MAY_REFUSE)):
@@ -80,14 +83,15 @@ def scripted(
     p_not: float = 0.1,
     translate: Callable[[str], str] = lambda text: text,
     topic: float | Callable[[str], float] = 0.9,
+    confirm: float | Callable[[str], float] = 0.0,
 ) -> ScriptedChat:
     """A model whose judge says ``yes`` with ``judge``, copies ``copy``, translates with
     ``translate`` and finds a quote on the asked topic with ``topic`` (each may depend on the
     prompt)."""
 
     def script(job: str, prompt: str) -> tuple[str, dict[str, float]]:
-        if job in ("judge", "topic"):
-            chance = judge if job == "judge" else topic
+        if job in ("judge", "topic", "confirm"):
+            chance = {"judge": judge, "topic": topic, "confirm": confirm}[job]
             p = chance(prompt) if callable(chance) else chance
             return ("Yes" if p >= 0.5 else "No"), {"Yes": p, "No": 1 - p}
         if job == "copy":

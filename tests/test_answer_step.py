@@ -367,3 +367,44 @@ def test_the_words_that_scale_a_number_are_translated_with_it():
     assert localize_numbers("3 million people", "en", "id") == "3 juta people"
     assert localize_numbers("juta orang", "id", "en") == "juta orang"  # no number: a word
     assert localize_numbers("414 juta", "id", "id") == "414 juta"
+
+
+def test_an_unsure_judge_gets_a_second_look_at_the_copied_answer(settings, store):
+    def judge(prompt: str) -> float:
+        return 0.5 if "Kirby" in prompt.split("Question:")[0] else 0.1
+
+    sure = scripted(judge=judge, copy="John Kirby", confirm=0.9)
+    answer = _assistant(settings, store, sure).ask("who denied ground troop plans?")
+    assert not answer.refused and answer.answer == "John Kirby [1].", answer.notes
+    assert any("second look" in n for n in answer.notes)
+    doubtful = scripted(judge=judge, copy="John Kirby", confirm=0.3)
+    assert _assistant(settings, store, doubtful).ask("who denied ground troop plans?").refused
+    off = scripted(judge=judge, copy="John Kirby", confirm=0.9)
+    assert (
+        _assistant(settings, store, off, decision_unsure=0.0)
+        .ask("who denied ground troop plans?")
+        .refused
+    )
+    assert "confirm" not in [job for job, _ in off.calls]
+
+
+def test_a_question_gets_one_second_look_at_the_first_unsure_piece(settings, store):
+    judged: list[str] = []  # pieces in the order the judge read them
+
+    def piece_of(prompt: str) -> str:
+        return prompt.split("Question:")[0]
+
+    def judge(prompt: str) -> float:
+        judged.append(piece_of(prompt))
+        return 0.45  # unsure about every piece
+
+    looked: list[str] = []
+
+    def confirm(prompt: str) -> float:
+        looked.append(piece_of(prompt))
+        return 0.9 if len(looked) > 1 else 0.1  # only a second look would confirm
+
+    model = scripted(judge=judge, copy="John Kirby", confirm=confirm)
+    answer = _assistant(settings, store, model).ask("who denied ground troop plans?")
+    assert looked == judged[:1], answer.notes  # one look, at the first piece read
+    assert len(judged) >= 2 and answer.refused  # the others were judged, not looked at
