@@ -61,9 +61,11 @@ def copied_from(span: str, sentences: Sequence[Evidence]) -> Evidence | None:
     words = _words(span)
     if not words:
         return None
+    numbers = numbers_in(span)
     for e in sentences:
         held = set(_words(e.text))
-        if not numbers_in(span) <= {w for w in held if w.isdigit()}:
+        # Both sides read alike: the "3" of "BP3" is a number of the span and of the sentence.
+        if not numbers <= numbers_in(e.text):
             continue
         if sum(w in held for w in words) >= HELD * len(words):
             return e

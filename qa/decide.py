@@ -16,6 +16,12 @@ not used for fitting, docs/evaluation.md). The fit found the judge alone (``p_ye
 good as all three signals together on 169 questions, so that simpler rule is the default; the
 other signals stay available to a refit on other models or data. A copy the model refused to
 give is asked for again, with the refusal banned, only when the weights say the piece answers.
+
+A piece that falls short by less than ``unsure`` (p(yes) 0.5 to 0.7) is a second signal's
+business: its copied answer is checked against it ("does the sentence state that this is the
+answer?") and it answers when that check clears ``confirm_bar``. As a second opinion inside the
+judge's unsure band it beat a lower bar on held-apart questions (more answers from the right
+sentence, fewer false refusals); the assistant gives each question one such look.
 """
 
 from __future__ import annotations

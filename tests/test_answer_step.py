@@ -196,6 +196,10 @@ def test_a_copy_must_be_the_sentences_own_words():
     assert copied_from("7 October", [sentence]) is sentence  # a month the model translated
     assert copied_from("27.600", [sentence]) is None  # a number it does not state
     assert copied_from("more than 26,700 Palestinians were killed", [sentence]) is None
+    # a number inside a name is the sentence's too (the copy drops the parentheses)
+    office = _evidence("Dishubpar berkoordinasi dengan Balai Purbakala (BP3) Jateng.")
+    assert copied_from("Balai Purbakala BP3 Jateng", [office]) is office
+    assert copied_from("Balai Purbakala BP4 Jateng", [office]) is None
 
 
 def test_a_copy_that_only_repeats_the_question_is_no_answer():
