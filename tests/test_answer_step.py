@@ -340,6 +340,10 @@ def test_the_decision_weights_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("KUTIP_DECISION_WEIGHTS", "-1,0.5")
     with pytest.raises(ConfigError, match="four numbers"):
         load_settings()
+    monkeypatch.setenv("KUTIP_DECISION_WEIGHTS", "-1,0.5,0.25,1")
+    monkeypatch.setenv("KUTIP_DECISION_UNSURE", "0")
+    monkeypatch.setenv("KUTIP_CONFIRM_BAR", "0.9")
+    assert (load_settings().decision_unsure, load_settings().confirm_bar) == (0.0, 0.9)
 
 
 def test_a_copied_count_keeps_the_word_it_counts():
