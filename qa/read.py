@@ -251,13 +251,21 @@ def copy_grammar(sentences: Sequence[str], allow_not_found: bool = True) -> str:
     return "\n".join([f"root ::= {' | '.join(alternatives)}", *rules])
 
 
+_REFERENCE_MARK = re.compile(r"\[\d{1,3}\]|\[\d{0,3}$")
+
+
 def clean_copy(text: str) -> str:
-    """The copied words without the wrapping a small model adds: quotes, a label, a full stop."""
+    """The copied words without the wrapping a small model adds: quotes, a label, a full stop,
+    and an encyclopedia's reference marks ("2017.[1]", "Ortodoks".[3][4"), which the reply's
+    own ``[n]`` citation would turn into a broken one ("2017.[1 [1].")."""
     text = text.strip().splitlines()[0].strip() if text.strip() else ""
+    text = " ".join(_REFERENCE_MARK.sub(" ", text).split())
     text = re.sub(r"^(?:answer|jawaban|the answer is)\s*:\s*", "", text, flags=re.IGNORECASE)
     text = text.rstrip(" .;:,")
     if len(text) > 1 and text[0] in "\"'“‘«" and text[-1] in "\"'”’»":
         text = text[1:-1].strip()
+    elif text[-1:] in ('"', "”") and text.count(text[-1]) + text.count("“") == 1:
+        text = text[:-1]  # the close of a quote the copy began inside
     return text.rstrip(" .;:,")
 
 

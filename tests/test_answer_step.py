@@ -131,6 +131,11 @@ def _sentence(text: str, index: int):
 def test_copies_lose_their_wrapping():
     assert clean_copy('"John Kirby".') == "John Kirby"
     assert clean_copy("Answer: 26.700\nextra") == "26.700"
+    # Wikipedia's reference marks are not the answer, and would break the [n] citation
+    assert clean_copy("2017.[1") == "2017"
+    assert clean_copy('Islam Ortodoks".[3][4') == "Islam Ortodoks"
+    assert clean_copy("Walt Disney Pictures.[4]") == "Walt Disney Pictures"
+    assert clean_copy("kota[2] terbesar") == "kota terbesar"
 
 
 # -- decide --------------------------------------------------------------------------------
