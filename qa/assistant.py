@@ -278,8 +278,16 @@ class Assistant:
         if not decider.worth_copying(judgment, e.score):
             verdict = decider.decide(Signals.of(e.score, judgment))
             if may_look and decider.unsure(judgment, e.score):
-                copy = self._second_look(reader, decider, question, piece, answer, verdict.why)
-                return copy, True
+                # The second look: copy the answer, then ask whether the piece states it.
+                copy = reader.copy(question, piece, allow_not_found=False)
+                self._count(answer, copy.prompt_tokens)
+                p = reader.confirms(question, piece, copy.span) if copy.span else None
+                looked = "answers on a second look" if decider.confirmed(p) else "does not answer"
+                shown = "none" if p is None else f"{p:.3f}"
+                answer.notes.append(
+                    f"read [{e.n}] {looked}: {verdict.why} copy={copy.span!r} confirmed={shown}"
+                )
+                return (copy if decider.confirmed(p) else None), True
             answer.notes.append(f"read [{e.n}] does not answer: {verdict.why}")
             return None, False
         if not decider.uses_copy and judgment.p_yes is not None:
@@ -302,31 +310,6 @@ class Assistant:
             copy = reader.copy(question, piece, allow_not_found=False)
             answer.notes.append(f"read [{e.n}] copied again without NOT FOUND: {copy.span!r}")
         return (copy if copy.span else None), False
-
-    def _second_look(
-        self,
-        reader: Reader,
-        decider: Decider,
-        question: str,
-        piece: Piece,
-        answer: Answer,
-        why: str,
-    ) -> Copy | None:
-        """The judge was unsure: copy the answer, then ask whether the piece states it."""
-        n = piece.evidence.n
-        copy = reader.copy(question, piece, allow_not_found=False)
-        self._count(answer, copy.prompt_tokens)
-        p = reader.confirms(question, piece, copy.span) if copy.span else None
-        shown = "none" if p is None else f"{p:.3f}"
-        if decider.confirmed(p):
-            answer.notes.append(
-                f"read [{n}] answers on a second look: {why} copy={copy.span!r} confirmed={shown}"
-            )
-            return copy
-        answer.notes.append(
-            f"read [{n}] does not answer: {why} copy={copy.span!r} confirmed={shown}"
-        )
-        return None
 
     @staticmethod
     def _count(answer: Answer, tokens: int) -> None:

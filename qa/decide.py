@@ -71,7 +71,7 @@ class Decider:
     """
 
     def __init__(
-        self, weights: Sequence[float], unsure: float = 0.0, confirm_bar: float = 1.1
+        self, weights: Sequence[float], unsure: float = 0.0, confirm_bar: float = 0.8
     ) -> None:
         if len(weights) != 4:
             raise ValueError("decision weights are (bias, w_yes, w_copy, w_sim)")

@@ -175,25 +175,20 @@ class Reader:
     def judge(self, question: str, piece: Piece) -> Judgment:
         started = time.perf_counter()
         messages = judge_messages(piece.text, question)
-        reply = self._invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
+        reply = self._one_token(messages)
         return Judgment(yes_probability(reply), _prompt_tokens(reply, messages), _ms(started))
 
     def confirms(self, question: str, piece: Piece, answer: str) -> float | None:
         """The probability that ``piece`` states ``answer`` as the answer (None: not reported)."""
-        reply = self._invoke(
-            confirm_messages(piece.text, question, answer),
-            max_tokens=1,
-            logprobs=True,
-            top_logprobs=10,
-        )
-        return yes_probability(reply)
+        return yes_probability(self._one_token(confirm_messages(piece.text, question, answer)))
 
     def about(self, sentence: str, topic: str) -> float | None:
         """The probability that ``sentence`` talks about ``topic`` (None: not reported)."""
-        reply = self._invoke(
-            topic_messages(sentence, topic), max_tokens=1, logprobs=True, top_logprobs=10
-        )
-        return yes_probability(reply)
+        return yes_probability(self._one_token(topic_messages(sentence, topic)))
+
+    def _one_token(self, messages: list[BaseMessage]) -> Any:
+        """A yes/no job: one token, with its alternatives' probabilities."""
+        return self._invoke(messages, max_tokens=1, logprobs=True, top_logprobs=10)
 
     def copy(self, question: str, piece: Piece, allow_not_found: bool = True) -> Copy:
         """The copied words; with ``allow_not_found=False`` the model may not refuse (used
