@@ -28,7 +28,7 @@ from kutip.config import Settings
 from kutip.schema import Filters
 from kutip.store import Store
 from kutip.text.lang import detect_language
-from qa.check import copied_from, echoes_question, with_unit
+from qa.check import copied_from, echoes_question, whole_quantity
 from qa.decide import Decider, Signals
 from qa.evidence import (
     Scored,
@@ -252,7 +252,7 @@ class Assistant:
             if cited is None:
                 answer.notes.append(f"[{piece.evidence.n}] copy not in the sentence: {copy.span!r}")
                 continue
-            span = with_unit(copy.span, cited.text)
+            span = whole_quantity(copy.span, cited.text)
             if echoes_question(span, question):
                 answer.notes.append(f"[{cited.n}] copy {span!r} only repeats the question")
                 span = cited.text.strip()

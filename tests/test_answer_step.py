@@ -10,7 +10,7 @@ from ingest.pipeline import Ingestor
 from kutip.schema import SourceDocument
 from kutip.text.purity import is_pure
 from qa.assistant import Assistant
-from qa.check import copied_from, localize_numbers, phrase_problems, with_unit
+from qa.check import copied_from, localize_numbers, phrase_problems, whole_quantity
 from qa.decide import Decider, Signals
 from qa.phrase import Phraser, finish, glossed
 from qa.read import Piece, Reader, clean_copy, needs_context, pieces
@@ -353,23 +353,40 @@ def test_the_decision_weights_come_from_the_environment(monkeypatch):
 
 def test_a_copied_count_keeps_the_word_it_counts():
     # "How many died?" -> the model copied "10" from "menewaskan 10 orang".
-    assert with_unit("10", "Topan Wilma menewaskan 10 orang di Haiti.") == "10 orang"
-    assert with_unit("5", "Prices rose 5 percent on Monday.") == "5 percent"
-    assert with_unit("1977", "Pada 1977 ketika perang pecah.") == "1977"  # a year
-    assert with_unit("3", "antara 3 dan 14 jam seminggu") == "3"  # a function word
-    assert with_unit("7", "Serangan 7 Oktober mengejutkan.") == "7"  # a name, not a unit
-    assert with_unit("10", "Ada 10.5 orang.") == "10"  # another number
-    assert with_unit("sepuluh orang", "sepuluh orang tewas") == "sepuluh orang"
+    assert whole_quantity("10", "Topan Wilma menewaskan 10 orang di Haiti.") == "10 orang"
+    assert whole_quantity("5", "Prices rose 5 percent on Monday.") == "5 percent"
+    assert whole_quantity("1977", "Pada 1977 ketika perang pecah.") == "1977"  # a year
+    assert whole_quantity("3", "antara 3 dan 14 jam seminggu") == "3"  # a function word
+    assert whole_quantity("7", "Serangan 7 Oktober mengejutkan.") == "7"  # a name, not a unit
+    assert whole_quantity("10", "Ada 10.5 orang.") == "10"  # another number
+    assert whole_quantity("sepuluh orang", "sepuluh orang tewas") == "sepuluh orang"
+
+
+def test_a_copied_quantity_keeps_its_hedge():
+    # "sekitar 2.000 personel" copied as "2.000 personel" claims an exact count the article
+    # does not give.
+    sentence = "Sekitar 2.000 personel militer AS dikerahkan ke Irak tahun lalu."
+    assert whole_quantity("2.000 personel", sentence) == "sekitar 2.000 personel"
+    assert whole_quantity("3.000", "Tingginya lebih dari 3.000 meter.") == "lebih dari 3.000 meter"
+    assert whole_quantity("4 weeks", "at least 4 weeks paid holidays") == "at least 4 weeks"
+    # A range's opening word only with both of its ends.
+    assert whole_quantity("3 dan 14 jam", "antara 3 dan 14 jam seminggu") == "antara 3 dan 14 jam"
+    assert whole_quantity("14 jam", "antara 3 dan 14 jam seminggu") == "14 jam"
+    # Words that only introduce a count, or another number's hedge, are not added.
+    assert whole_quantity("10 orang", "sebanyak 10 orang tewas") == "10 orang"
+    assert whole_quantity("40", "sekitar 140 dan 40 orang") == "40 orang"
+    assert whole_quantity("Kirby", "sekitar Kirby") == "Kirby"  # not a quantity
 
 
 def test_the_answer_to_how_many_says_what_it_counts(settings, store):
     model = scripted(
         judge=lambda p: 0.9 if "26.700" in p.split("Question:")[0] else 0.1,
         copy="26.700",
-        translate=lambda t: t.replace("warga", "residents"),
+        translate=lambda t: t.replace("warga", "residents").replace("lebih dari", "more than"),
     )
     answer = _assistant(settings, store, model).ask("How many Palestinians were killed?")
-    assert answer.answer.startswith("26,700 residents"), answer.notes
+    # "lebih dari 26.700 warga": the count with what it counts and its hedge.
+    assert answer.answer.startswith("More than 26,700 residents"), answer.notes
 
 
 def test_the_words_that_scale_a_number_are_translated_with_it():
