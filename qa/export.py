@@ -22,6 +22,7 @@ from qa.types import Answer, Citation
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+RELATED_HEADING = "Related, but not an answer"
 
 _MD_SPECIAL = re.compile(r"([\\`*_~\[\]<>#|])")
 
@@ -68,6 +69,9 @@ def answer_markdown(answer: Answer, heading: str = "##") -> str:
     citations = sorted(answer.citations, key=lambda c: c.n)
     if citations:
         parts.append("\n\n".join(footnote(c) for c in citations))
+    related = answer.related()
+    if related:
+        parts.append(f"{RELATED_HEADING}:\n\n" + "\n\n".join(footnote(c) for c in related))
     return "\n\n".join(parts) + "\n"
 
 
@@ -95,11 +99,15 @@ def conversation_json(answers: Sequence[Answer]) -> str:
 
 
 def answer_text(answer: Answer) -> str:
-    """The terminal form: the answer, then one indented line per citation."""
+    """The terminal form: the answer, then one indented line per citation (for a refusal,
+    per related sentence, under a line that says they are not an answer)."""
     lines = [answer.answer]
+    related = answer.related()
+    if related:
+        lines.append(f"{RELATED_HEADING}:")
     lines += [
         f"  [{c.n}] {c.title} (sentence {c.sentence_index}, {c.start}-{c.end}): {c.text}"
-        for c in answer.citations
+        for c in answer.citations or related
     ]
     return "\n".join(lines)
 

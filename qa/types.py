@@ -75,6 +75,10 @@ class Citation:
         }
 
 
+RELATED = 3
+"""How many related sentences a refusal shows outside the chat (the chat shows them all)."""
+
+
 @dataclass
 class Answer:
     """The final, citation-checked answer."""
@@ -92,6 +96,16 @@ class Answer:
     )
     notes: list[str] = field(default_factory=list)
 
+    def related(self, k: int = RELATED) -> list[Citation]:
+        """A refusal's best-scoring evidence sentences (at most ``k``), "related, but not an
+        answer": the model read them and none answered, yet a reader may still find what they
+        need there, and a refusal that shows nothing leaves them with nothing. Empty for an
+        answer (its citations are its sources)."""
+        if not self.refused:
+            return []
+        best = sorted(self.evidence, key=lambda e: -e.score)[:k]
+        return [Citation.of(e.n, e) for e in sorted(best, key=lambda e: e.n)]
+
     def to_json(self) -> dict[str, Any]:
         """The ``kutip ask --json`` schema."""
         return {
@@ -99,6 +113,7 @@ class Answer:
             "answer": self.answer,
             "refused": self.refused,
             "citations": [c.to_json() for c in self.citations],
+            "related": [c.to_json() for c in self.related()],
             "timings_ms": dict(self.timings_ms),
         }
 

@@ -49,7 +49,7 @@ def test_stream_yields_evidence_then_tokens_then_answer(settings, store):
     c = answer.citations[0]
     assert stored.text[c.start : c.end] == c.text
     data = answer.to_json()
-    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms"}
+    assert set(data) == {"question", "answer", "refused", "citations", "related", "timings_ms"}
     assert data["timings_ms"]["first_token"] is not None
 
 

@@ -80,7 +80,7 @@ def test_ask_json_schema_and_delete(run, sample_article):
     result = run("ask", "--json", "--no-llm", "John Kirby rencana pasukan")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"question", "answer", "refused", "citations", "timings_ms"}
+    assert set(data) == {"question", "answer", "refused", "citations", "related", "timings_ms"}
     assert set(data["timings_ms"]) == {"retrieve", "first_token", "total"}
     cite = data["citations"][0]
     assert set(cite) == {

@@ -14,7 +14,7 @@ from kutip.config import Settings
 from kutip.store import Store
 from qa import export
 from qa.assistant import Assistant
-from qa.types import Answer, Citation
+from qa.types import Answer, Citation, Evidence
 
 FOOTNOTE = re.compile(r"^\[(\d+)\] (.+)$")
 
@@ -133,6 +133,33 @@ def test_a_refusal_exports_without_footnotes() -> None:
     markdown = export.answer_markdown(answer)
     assert read_footnotes(markdown) == {}
     assert "The articles don't say." in markdown
+
+
+def _evidence(n: int, score: float) -> Evidence:
+    return Evidence(n, "a", "T", None, None, None, n, 10 * n, 10 * n + 5, f"Sent{n}", score)
+
+
+def test_a_refusal_shows_its_closest_sentences_as_related_not_as_sources() -> None:
+    # The model read them and none answered; the reader may still find what they need there.
+    evidence = [_evidence(1, 0.70), _evidence(2, 0.90), _evidence(3, 0.80), _evidence(4, 0.85)]
+    answer = Answer("Who won the match?", "The articles don't say.", True, evidence=evidence)
+    assert [c.n for c in answer.related()] == [2, 3, 4]  # the best three, in evidence order
+    text = export.render_answer(answer, "text")
+    assert text.splitlines()[1] == "Related, but not an answer:"
+    assert "[2] T (sentence 2, 20-25): Sent2" in text and "Sent1" not in text
+    markdown = export.answer_markdown(answer)
+    assert "Related, but not an answer:" in markdown
+    assert {n: q for n, (_, q) in read_footnotes(markdown).items()} == {
+        2: "Sent2",
+        3: "Sent3",
+        4: "Sent4",
+    }
+    data = answer.to_json()
+    assert data["citations"] == [] and [r["n"] for r in data["related"]] == [2, 3, 4]
+    # An answer's sources are its citations; it lists nothing as related.
+    answered = Answer("q?", "Sent2 [1]", False, [Citation.of(1, evidence[1])], evidence)
+    assert answered.related() == [] and answered.to_json()["related"] == []
+    assert "Related" not in export.render_answer(answered, "text")
 
 
 def test_json_is_the_ask_schema_and_a_conversation_is_a_list_of_them() -> None:

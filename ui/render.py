@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from kutip.schema import Article, Sentence
 from kutip.store.browse import MARK_OFF, MARK_ON, ArticlePage, ArticleQuery, ArticleRow, page_of
 from kutip.store.summary import StoreSummary, summarize
-from qa.export import answer_markdown
+from qa.export import RELATED_HEADING, answer_markdown
 from qa.types import Citation, Evidence
 from ui.state import Turn
 
@@ -231,9 +231,7 @@ def render_answer(turn: Turn, turn_no: int) -> str:
                     f'title="Show passage {n}">[{n}]</a>'
                     for n in numbers
                 )
-                parts.append(
-                    f'<small class="kutip-closest">Related, but not an answer: {links}</small>'
-                )
+                parts.append(f'<small class="kutip-closest">{RELATED_HEADING}: {links}</small>')
         else:
             parts.append(linkify(turn.answer, turn_no, numbers))
             if turn.final is not None:
@@ -369,7 +367,7 @@ def render_turn_sources(
         heading, refs = "Evidence found", list(turn.evidence)
         note = "Retrieved before the answer; the cited ones stay when it is done."
     elif turn.refused:
-        heading, refs = "Related, but not an answer", list(turn.evidence)
+        heading, refs = RELATED_HEADING, list(turn.evidence)
         note = "The model read these sentences one by one; none answers the question."
     else:
         heading, refs = "Sources", list(turn.citations)
