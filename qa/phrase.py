@@ -21,6 +21,7 @@ a quote.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -29,7 +30,15 @@ from qa.check import localize_numbers, phrase_problems, translated_words
 from qa.prompt import translate_messages
 from qa.types import Answer, Citation, Evidence, TokenEvent
 
-__all__ = ["GLOSS_WORDS", "Phraser", "as_quote", "finish", "glossed", "stream_answer"]
+__all__ = [
+    "GLOSS_WORDS",
+    "Phraser",
+    "as_quote",
+    "finish",
+    "glossed",
+    "rejoin_numbers",
+    "stream_answer",
+]
 
 # A copy of up to this many words is glossed with its own words when translated; a longer one
 # is a clause, and its translation is read as a whole against the highlighted sentence.
@@ -51,6 +60,20 @@ def glossed(phrase: str, copy: str, limit: int = GLOSS_WORDS) -> str:
     if any(ch.isdigit() for ch in copy):
         return phrase  # its number is checked exactly; the word it counts is a common one
     return f"{phrase} ({as_quote(copy)})"
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+
+
+def rejoin_numbers(phrase: str, copy: str) -> str:
+    """``phrase`` with the copy's grouped numbers rejoined where the model wrote a space after
+    a separator: it translated "lebih dari 26.700 warga" as "More than 26, 700 people", and
+    the number check would then lose the copy's own 26,700. Only the copy's numbers are put
+    back, and only with the digits they had."""
+    for number in set(_GROUPED.findall(copy)):
+        spaced = r"\s*".join(re.escape(part) for part in re.split(r"(?<=[.,])", number))
+        phrase = re.sub(rf"(?<![\d.,]){spaced}(?![\d])", number, phrase)
+    return phrase
 
 
 def finish(phrase: str, marker: str = "[1]") -> str:
@@ -93,6 +116,7 @@ class Phraser:
         local = localize_numbers(copy, source, language)
         if not self.needs_model(source, language):
             return local, []
+        phrase = rejoin_numbers(phrase, local)
         problems = phrase_problems(phrase, local, language, question)
         if problems:
             return as_quote(copy), problems

@@ -12,7 +12,7 @@ from kutip.text.purity import is_pure
 from qa.assistant import Assistant
 from qa.check import copied_from, localize_numbers, phrase_problems, whole_quantity
 from qa.decide import Decider, Signals
-from qa.phrase import Phraser, finish, glossed
+from qa.phrase import Phraser, finish, glossed, rejoin_numbers
 from qa.read import Piece, Reader, clean_copy, needs_context, pieces
 from qa.types import AnswerEvent, Evidence, TokenEvent
 
@@ -387,6 +387,20 @@ def test_the_answer_to_how_many_says_what_it_counts(settings, store):
     answer = _assistant(settings, store, model).ask("How many Palestinians were killed?")
     # "lebih dari 26.700 warga": the count with what it counts and its hedge.
     assert answer.answer.startswith("More than 26,700 residents"), answer.notes
+
+
+def test_a_translation_that_spaces_a_number_keeps_it(settings, store):
+    # The model translated "lebih dari 26.700 warga" as "More than 26, 700 people": the
+    # number check lost 26,700 and the answer fell back to the Indonesian quote.
+    model = scripted(
+        judge=lambda p: 0.9 if "26.700" in p.split("Question:")[0] else 0.1,
+        copy="26.700",
+        translate=lambda t: "More than 26, 700 people",
+    )
+    answer = _assistant(settings, store, model).ask("How many Palestinians were killed?")
+    assert answer.answer == "More than 26,700 people [1].", answer.notes
+    assert rejoin_numbers("2, 000 and 126, 700", "2,000 dan 126,700") == "2,000 and 126,700"
+    assert rejoin_numbers("1, 5 and 2", "1,5") == "1, 5 and 2"  # not a grouped number
 
 
 def test_the_words_that_scale_a_number_are_translated_with_it():
