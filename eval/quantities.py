@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from eval.datasets import load_squad
+from kutip.errors import InputError
 from kutip.text.sentences import split_sentences
 from qa.check import HEDGES, whole_quantity
 
@@ -61,13 +62,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("datasets", nargs="+", help="SQuAD-format JSON files")
     parser.add_argument("--show", type=int, default=0, help="examples of each change to print")
     args = parser.parse_args(argv)
-    for path in args.datasets:
-        c = replay(path, args.show)
-        print(
-            f"{path}: {c['hedged golds']} golds with a hedge, {c['restored']} restored, "
-            f"{c['missed']} missed; {c['plain golds']} without, {c['added']} given one "
-            "from their sentence"
-        )
+    try:
+        for path in args.datasets:
+            c = replay(path, args.show)
+            print(
+                f"{path}: {c['hedged golds']} golds with a hedge, {c['restored']} restored, "
+                f"{c['missed']} missed; {c['plain golds']} without, {c['added']} given one "
+                "from their sentence"
+            )
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -40,3 +40,9 @@ def test_the_replay_counts_restored_and_added_hedges(tmp_path, capsys):
     assert counts["plain golds"] == 2 and counts["added"] == 1 and counts["unchanged"] == 1
     assert main([str(_squad(tmp_path))]) == 0
     assert "1 golds with a hedge, 1 restored" in capsys.readouterr().out
+
+
+def test_a_missing_file_is_one_line_naming_it(tmp_path, capsys):
+    assert main([str(tmp_path / "missing.json")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "missing.json" in err
