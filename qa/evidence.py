@@ -20,6 +20,7 @@ import numpy as np
 
 from kutip.schema import Article, Sentence
 from kutip.store import Store
+from kutip.text.sentences import is_dateline
 from kutip.text.tokens import count_tokens
 from qa.retriever import Retrieval
 from qa.types import Evidence
@@ -90,8 +91,14 @@ def score_candidates(
         vec = vectors.get(sid)
         # A line of only "---" or "* * *" says nothing, yet its vector is close to every query.
         # A sentence addressed to an AI assistant is data, never an instruction the model reads
-        # (kutip.text.injection): flagged at ingest, it is never evidence.
-        if vec is None or sentence.flagged or not any(c.isalnum() for c in sentence.text):
+        # (kutip.text.injection): flagged at ingest, it is never evidence. Nor is a dateline
+        # alone ("Baghdad, Purna Warta –"): a place and a source, read with the sentence after it.
+        if (
+            vec is None
+            or sentence.flagged
+            or not any(c.isalnum() for c in sentence.text)
+            or is_dateline(sentence.text)
+        ):
             continue
         sim = float(np.dot(query, np.asarray(vec, dtype=np.float32)))
         rank = chunk_rank.get(sid)

@@ -13,7 +13,7 @@ from qa.assistant import Assistant
 from qa.check import copied_from, localize_numbers, phrase_problems, whole_quantity
 from qa.decide import Decider, Signals
 from qa.phrase import Phraser, finish, glossed, rejoin_numbers
-from qa.read import Piece, Reader, clean_copy, needs_context, pieces
+from qa.read import Piece, Reader, clean_copy, copy_grammar, needs_context, pieces
 from qa.types import AnswerEvent, Evidence, TokenEvent
 
 ARTICLE = SourceDocument(
@@ -81,6 +81,43 @@ def test_a_sentence_with_a_pronoun_speaker_is_read_with_the_one_before(settings,
     assert piece.text.index("John Kirby") < piece.text.index("tambahnya")
     assert needs_context("He added that talks would go on.")
     assert not needs_context("Kirby said no troops would be sent.")
+
+
+def test_a_dateline_is_read_with_the_sentence_after_it_and_is_never_evidence(settings, store):
+    """Split off at ingest ("Kompas-Ribuan" glued the source to the story's first word), the
+    dateline still says where the story happened, so the first sentence is read after it."""
+    doc = SourceDocument(
+        key="mem://rotan",
+        title="Rotan",
+        text=(
+            "Cirebon, Kompas-Ribuan perajin rotan berunjuk rasa menolak ekspor bahan baku.\n"
+            "Mereka berkumpul di depan kantor bupati sejak pagi.\n"
+        ),
+        source="wire",
+    )
+    Ingestor(settings, store).ingest_documents([doc])
+    article = store.list_articles()[0]
+    dateline, story = store.sentences(article.id)[:2]
+    assert dateline.text == "Cirebon, Kompas-" and story.text.startswith("Ribuan perajin")
+    e = Evidence(
+        1,
+        article.id,
+        "T",
+        None,
+        None,
+        None,
+        story.index,
+        story.start,
+        story.end,
+        story.text,
+        0.8,
+        "id",
+    )
+    (piece,) = pieces([e], store.sentences, 3)
+    assert piece.context is not None and piece.context.text == "Cirebon, Kompas-"
+    assert "Cirebon" in copy_grammar(piece.shown)  # the place can still be copied and cited
+    found = Assistant(settings, store, chat_model=None).retrieve("Di mana perajin Cirebon?")
+    assert found.evidence and all(x.text != "Cirebon, Kompas-" for x in found.evidence)
 
 
 def test_a_piece_too_long_for_one_prompt_drops_its_context_then_is_read_in_parts(settings, store):

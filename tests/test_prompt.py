@@ -4,6 +4,7 @@ from qa.prompt import (
     EXTRACT,
     JUDGE,
     MAY_REFUSE,
+    as_asked,
     extract_messages,
     judge_messages,
     piece_text,
@@ -38,3 +39,14 @@ def test_translation_is_asked_in_the_readers_language():
     system, human = translate_messages("lebih dari 26,700 warga Palestina", "en")
     assert "English" in str(system.content) and str(human.content).startswith("lebih dari")
     assert "Indonesian" in str(translate_messages("x", "id")[0].content)
+
+
+def test_the_question_reaches_the_model_as_a_question():
+    """The judge says yes to the right sentence more often when the question reads as one."""
+    piece = piece_text("Film Ibunda dibuat pada 1986.")
+    for asked in ("kapan film Ibunda dibuat", "Kapan film Ibunda dibuat?"):
+        for messages in (judge_messages(piece, asked), extract_messages(piece, asked)):
+            assert "\nQuestion: Kapan film Ibunda dibuat?\n" in messages[0].content
+    assert as_asked("Tell me who said it.") == "Tell me who said it."
+    assert as_asked("siapa “Bapak Bangsa”") == "Siapa “Bapak Bangsa”?"
+    assert as_asked("  ") == ""

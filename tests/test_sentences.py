@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kutip.text.sentences import split_sentences
+from kutip.text.sentences import is_dateline, split_sentences
 
 _NAME = "purnawarta-us-troops-iraq-gaza.id.txt"
 # The shared corpus beside the repository, else the copy the package ships as its demo.
@@ -181,12 +181,12 @@ def test_closing_brackets() -> None:
 
 def test_every_line_break_ends_a_sentence() -> None:
     text = (
-        "Judul Tanpa Titik\nBaghdad, Purna Warta – Pasukan siaga\r\n"
+        "Judul Tanpa Titik\nBaghdad sore ini – Pasukan siaga\r\n"
         "Paragraf dua. Kalimat tiga\u2028akhir"
     )
     assert sents(text) == [
         "Judul Tanpa Titik",
-        "Baghdad, Purna Warta – Pasukan siaga",
+        "Baghdad sore ini – Pasukan siaga",
         "Paragraf dua.",
         "Kalimat tiga",
         "akhir",
@@ -258,8 +258,9 @@ def test_sample_article() -> None:
         "yang signifikan di kawasan ini,” tambahnya."
     )
     assert tambahnya in out
-    # One paragraph a line, each paragraph one sentence in this article.
-    assert len(out) == len([line for line in text.splitlines() if line.strip()])
+    # One paragraph a line, each paragraph one sentence in this article, and its dateline.
+    assert out[0] == "Baghdad, Purna Warta –"
+    assert len(out) == len([line for line in text.splitlines() if line.strip()]) + 1
     _check_invariants(text)
 
 
@@ -366,3 +367,44 @@ def test_a_bracket_after_an_initial_starts_a_sentence() -> None:
         "Masalah yang paling sulit di C.",
         "(Karena banyak masalah bisa sama sulitnya.)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("Yogyakarta, Kompas-Drh Yuda Heru Fibrianto MS, dosen UGM.", "Yogyakarta, Kompas-"),
+        ("Baghdad, Purna Warta – Pasukan militer AS disiagakan.", "Baghdad, Purna Warta –"),
+        ("Quito, Jumat-Rakyat Ekuador turun ke jalan.", "Quito, Jumat-"),
+        ("JAKARTA (ANTARA) - Presiden berkata.", "JAKARTA (ANTARA) -"),
+        ("JAKARTA, KOMPAS.com - Presiden berkata.", "JAKARTA, KOMPAS.com -"),
+        ("LONDON, March 5 (Reuters) - Shares fell.", "LONDON, March 5 (Reuters) -"),
+        ("Jakarta - Polisi menangkap dua orang.", "Jakarta -"),
+    ],
+)
+def test_a_dateline_is_a_sentence_of_its_own(text: str, dateline: str) -> None:
+    """Glued to the story, the dateline put its place ("Jakarta") into the first sentence as
+    if the story said it, and words like "Kompas-Drh" into copies."""
+    got = sents(text)
+    assert got[0] == dateline and is_dateline(got[0])
+    assert got[1] == text[len(dateline) :].strip() and not is_dateline(got[1])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Al-Aqsa adalah masjid di Yerusalem.",
+        "Imperium Britania - 33.4 juta km² pada 1920.",
+        "Abraham Lincoln, Presiden Amerika Serikat ke-16, dibunuh.",
+        "Masjidil Haram, Masjid al-Haram atau al-Masjid al-Haram.",
+        "Konsitusi Apostolik, Undang-Undang Keras bagi gereja.",
+        "Namun, Presiden Jokowi – yang hadir – berkata.",
+        "Jean-Pierre Raffarin berkata.",
+    ],
+)
+def test_a_first_line_that_is_no_dateline_stays_whole(text: str) -> None:
+    assert sents(text) == [text]
+
+
+def test_only_the_first_lines_can_hold_a_dateline() -> None:
+    text = "Satu.\nDua.\nTiga.\nJakarta - Polisi menangkap dua orang."
+    assert sents(text)[-1] == "Jakarta - Polisi menangkap dua orang."

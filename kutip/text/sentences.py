@@ -18,6 +18,11 @@ mechanical:
   so a quoted statement stays with its attribution and ``… di Israel”.`` is one sentence. A
   quote that never closes on its line (news style for quotes running over several paragraphs)
   protects nothing, and neither does a very long one;
+* a news dateline at the start of one of the first lines (``Yogyakarta, Kompas-Drh Yuda …``,
+  ``Baghdad, Purna Warta – Pasukan …``, ``JAKARTA (ANTARA) - …``, ``WASHINGTON (Reuters) -
+  …``) is a sentence of its own: glued to the story it put a place the story is not about
+  into its first sentence ("Jakarta" copied as where a meeting held "dari Missouri" took
+  place) and words that exist nowhere else ("Kompas-Drh", "Minggu-Badan") into the copy;
 * numbered citation markers right after a terminator (``… kata Kirby. [2] Namun …``) belong to
   the sentence before them, as they do in generated answers, and so do reference marks glued
   to it (Wikipedia's ``… ibu kota Georgia.[1] Saat ini …``, 117 times in TyDi's 383 passages;
@@ -28,7 +33,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["Span", "split_sentences", "without_markers"]
+__all__ = ["Span", "dateline_end", "is_dateline", "split_sentences", "without_markers"]
 
 Span = tuple[int, int]
 
@@ -54,6 +59,21 @@ _SPACED_MARKER = re.compile(rf"\s*{_MARKER}")
 # A bracketed tag of at most three words, maybe with a terminator: "(nat)", "(AFP/AP/MON)",
 # "(2001).", "(hal 7)."
 _TAG = re.compile(r"\((?:[^\s()]+(?:\s+[^\s()]+){0,2})?\)[.!?…]*")
+# A dateline: a place of one to four capitalised words, then the source or the day after a
+# comma ("Kupang, Kompas-", "Quito, Jumat-", "LONDON, March 5 (Reuters) -"), or the source in
+# brackets ("JAKARTA (ANTARA) -"), or only a spaced dash ("Jakarta - "); then the story, which
+# opens with a capital letter or a quote. The dash may touch the story only after a comma form.
+_CAP = r"[^\W\d_][\w'’.&]*"
+_DATELINE = re.compile(
+    rf"(?P<place>{_CAP}(?: {_CAP}){{0,3}})"
+    rf"(?P<comma>, ?(?:{_CAP}|\d{{1,2}})(?: (?:{_CAP}|\d{{1,4}})){{0,2}})?"
+    r"(?P<source> ?\([^()\n]{1,30}\))?"
+    r"(?P<dash> ?[-–—]+ ?)[ \t]*"
+)
+#: Only the first lines of a text can hold its dateline (a title or subtitle may come first).
+DATELINE_LINES = 3
+#: Longest dateline, in characters.
+MAX_DATELINE = 60
 
 
 def without_markers(text: str) -> str:
@@ -116,11 +136,15 @@ def split_sentences(text: str) -> list[Span]:
     and together they cover every visible character of ``text``.
     """
     spans: list[Span] = []
-    for line in _LINE.finditer(text):
+    for number, line in enumerate(_LINE.finditer(text)):
         line_start, line_end = line.span()
         regions = _quote_regions(text, line_start, line_end)
         start = line_start
-        for match in _TERMINATOR.finditer(text, line_start, line_end):
+        dateline = dateline_end(text, line_start, line_end) if number < DATELINE_LINES else None
+        if dateline is not None:
+            _add(spans, text, line_start, dateline, line_start)
+            start = dateline
+        for match in _TERMINATOR.finditer(text, start, line_end):
             end = match.end()
             glued = _MARKERS.match(text, end, line_end)
             if glued is not None:  # "Georgia.[1] Saat": the reference mark ends the sentence
@@ -140,6 +164,44 @@ def split_sentences(text: str) -> list[Span]:
                 start = end
         _add(spans, text, start, line_end, line_start)
     return spans
+
+
+def dateline_end(text: str, start: int = 0, end: int | None = None) -> int | None:
+    """Where the story starts after a dateline opening ``text[start:end]``, or None.
+
+    The place's words must all be capitalised, the story must open with a capital letter or
+    a quote, and a dash that touches the story ("Kompas-Drh") counts only after a comma form:
+    "Al-Aqsa …", "Imperium Britania - 33.4 juta km²" and "Abraham Lincoln, Presiden Amerika
+    Serikat ke-16, …" are not datelines.
+    """
+    end = len(text) if end is None else end
+    match = _DATELINE.match(text, start, min(end, start + MAX_DATELINE + 1))
+    if match is None or match.end() >= end or match.end() - start > MAX_DATELINE:
+        return None
+    dash = match.group("dash")
+    spaced = dash.startswith(" ") and dash.endswith(" ")
+    if match.group("comma") is None and match.group("source") is None and not spaced:
+        return None
+    if not spaced and match.group("comma") is None and not dash.endswith(" "):
+        return None
+    words = (match.group("place") + " " + (match.group("comma") or "").lstrip(", ")).split()
+    if not all(w[0].isupper() or w.isdigit() for w in words):
+        return None
+    if not dash.endswith(" "):  # "Undang-Undang", "Kupu-Kupu": a word repeated, not a dateline
+        before = _WORD.findall(text, start, match.start("dash"))
+        after = _WORD.match(text, match.end(), end)
+        if before and after is not None and before[-1].lower() == after.group().lower():
+            return None
+    story = text[match.end()]
+    if not (story.isupper() or story in "\"“‘'«"):
+        return None
+    return match.end()
+
+
+def is_dateline(sentence: str) -> bool:
+    """Whether a stored sentence is only a dateline (the story split off after it)."""
+    text = sentence.strip()
+    return bool(text) and dateline_end(text + " X") == len(text) + 1
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, line_start: int) -> None:
