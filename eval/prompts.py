@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage
 
 from eval import metrics as M
 from eval.evidence import holds_evidence
@@ -35,7 +35,7 @@ from eval.runner import dataset_index
 from eval.targets import Resolver
 from kutip.config import load_settings
 from qa.assistant import Assistant
-from qa.prompt import EXTRACT, JUDGE
+from qa.prompt import EXTRACT, JUDGE, about_piece
 from qa.read import (
     BAN_NOT_FOUND,
     Piece,
@@ -47,8 +47,8 @@ from qa.read import (
 )
 
 
-def _ask(piece: Piece, question: str, task: str) -> list[HumanMessage]:
-    return [HumanMessage(f"{piece.text}\nQuestion: {question}\n{task}")]
+def _ask(piece: Piece, question: str, task: str) -> list[BaseMessage]:
+    return about_piece(piece.text, question, task)
 
 
 def copy_row(model: Any, piece: Piece, question: str, task: str, golds: Sequence[str]) -> dict:

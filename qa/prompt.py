@@ -99,24 +99,26 @@ def as_asked(question: str) -> str:
     return text
 
 
-def _about_piece(piece: str, question: str, task: str) -> list[BaseMessage]:
+def about_piece(piece: str, question: str, task: str) -> list[BaseMessage]:
+    """One job on one piece: the piece, the question, the job's line (every job's layout, so
+    the piece and question are the prompt cache's shared prefix)."""
     return [HumanMessage(f"{piece}\nQuestion: {as_asked(question)}\n{task}")]
 
 
 def judge_messages(piece: str, question: str) -> list[BaseMessage]:
     """Ask whether the piece states the answer (read as the probability of ``yes``)."""
-    return _about_piece(piece, question, JUDGE)
+    return about_piece(piece, question, JUDGE)
 
 
 def extract_messages(piece: str, question: str, may_refuse: bool = True) -> list[BaseMessage]:
     """Ask for the answering words, copied in the source's own language (or ``NOT FOUND``
     when ``may_refuse``)."""
-    return _about_piece(piece, question, EXTRACT + (MAY_REFUSE if may_refuse else ""))
+    return about_piece(piece, question, EXTRACT + (MAY_REFUSE if may_refuse else ""))
 
 
 def confirm_messages(piece: str, question: str, answer: str) -> list[BaseMessage]:
     """Ask whether the piece states ``answer`` as the answer (read as the probability of yes)."""
-    return _about_piece(piece, question, CONFIRM.format(answer=answer))
+    return about_piece(piece, question, CONFIRM.format(answer=answer))
 
 
 def topic_messages(sentence: str, topic: str) -> list[BaseMessage]:

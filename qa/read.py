@@ -1,10 +1,8 @@
 """Read: the model's two small jobs on one piece of evidence, with how sure it was.
 
 A *piece* is one evidence sentence, plus the sentence before it when that one carries its
-subject ("... tambahnya", "he added": the speaker is named a sentence earlier) or is the
-article's dateline (split off at ingest, it still says where the story happened: "Cirebon,
-Kompas-" before "Ribuan perajin berunjuk rasa"); alone it is never evidence (qa.evidence).
-For each piece the model is asked
+subject ("... tambahnya", "he added": the speaker is named a sentence earlier). For each piece
+the model is asked
 
 1. whether the piece states the answer to the question (one token: the probability of
    ``yes`` is the judgment, not the greedy word), and
@@ -43,7 +41,6 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from kutip.schema import Sentence
-from kutip.text.sentences import is_dateline
 from kutip.text.tokens import count_tokens, split_to_fit
 from qa.prompt import (
     NOT_FOUND,
@@ -128,10 +125,10 @@ def pieces(
     out: list[Piece] = []
     for e in evidence[:limit]:
         context = None
-        if e.sentence_index > 0:
+        if needs_context(e.text) and e.sentence_index > 0:
             before = sentences_of(e.article_id)
-            s = before[e.sentence_index - 1] if e.sentence_index - 1 < len(before) else None
-            if s is not None and (needs_context(e.text) or is_dateline(s.text)):
+            if e.sentence_index - 1 < len(before):
+                s = before[e.sentence_index - 1]
                 context = replace(
                     e, n=0, sentence_index=s.index, start=s.start, end=s.end, text=s.text
                 )
